@@ -1,0 +1,98 @@
+"""Command line: load input files, build with dbt, export the decisions.
+
+    python -m infusion_edits.cli run --input-dir DIR --output-dir DIR \
+        [--vars '{...}']
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from infusion_edits.export import export_decisions, format_summary, summary_rows
+from infusion_edits.loader import InputError, load_inputs
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = PROJECT_DIR / "target" / "infusion_edits.duckdb"
+
+
+def parse_vars(text: str) -> dict[str, object]:
+    """Vars given as YAML or JSON; they must form a mapping."""
+    value = yaml.safe_load(text) if text.strip() else {}
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(f"--vars must be a mapping, got: {text!r}")
+    return value
+
+
+def dbt_build(database: Path, dbt_vars: dict[str, object]) -> int:
+    """Run dbt build (models, seeds and every test) on the database."""
+    env = dict(os.environ, INFUSION_EDITS_DUCKDB_PATH=str(database))
+    command = [
+        str(Path(sys.executable).with_name("dbt")),
+        "build",
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--vars",
+        json.dumps(dbt_vars),
+    ]
+    return subprocess.call(command, cwd=PROJECT_DIR, env=env)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, build, export and print the summary."""
+    database = Path(args.database).resolve()
+    dbt_vars = parse_vars(args.vars)
+    dbt_vars.setdefault(
+        "run_started_at", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    )
+    counts = load_inputs(Path(args.input_dir), database)
+    print(
+        "Loaded "
+        + ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
+    )
+    status = dbt_build(database, dbt_vars)
+    if status != 0:
+        print("dbt build failed: nothing was exported.", file=sys.stderr)
+        return status
+    paths = export_decisions(database, Path(args.output_dir))
+    print(format_summary(summary_rows(database)))
+    print("Decisions written to " + ", ".join(str(p) for p in paths.values()))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of the command line."""
+    root = argparse.ArgumentParser(prog="infusion_edits")
+    commands = root.add_subparsers(dest="command", required=True)
+    run_command = commands.add_parser("run", help="load, build and export")
+    run_command.add_argument("--input-dir", required=True)
+    run_command.add_argument("--output-dir", default="output")
+    run_command.add_argument("--vars", default="{}")
+    run_command.add_argument("--database", default=str(DEFAULT_DATABASE))
+    run_command.set_defaults(handler=run)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; input problems end with one clear message, exit 2."""
+    args = parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except InputError as error:
+        print(f"Input error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

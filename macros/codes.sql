@@ -1,0 +1,78 @@
+{#
+    Helpers that normalize claim codes with plain, portable SQL (no regex).
+#}
+
+{% macro is_digits(expression) -%}
+    ({{ expression }} is not null
+    and {{ expression }} != ''
+    and translate({{ expression }}, '0123456789', '') = '')
+{%- endmacro %}
+
+
+{% macro normalize_ndc(expression) -%}
+    {#-
+        An NDC in the 11-digit 5-4-2 claim form, or null. Hyphenated 10-digit
+        label forms are padded where the hyphens say: 4-4-2 at the labeler,
+        5-3-2 at the product, 5-4-1 at the package. Spaces are dropped.
+    -#}
+    {%- set raw = "replace(" ~ clean_text(expression) ~ ", ' ', '')" -%}
+    {%- set part_1 = dbt.split_part(raw, "'-'", 1) -%}
+    {%- set part_2 = dbt.split_part(raw, "'-'", 2) -%}
+    {%- set part_3 = dbt.split_part(raw, "'-'", 3) -%}
+    {%- set digits = "replace(" ~ raw ~ ", '-', '')" -%}
+    case
+        when {{ is_digits(raw) }} and length({{ raw }}) = 11
+            then {{ raw }}
+        when length({{ raw }}) - length({{ digits }}) != 2
+            or not {{ is_digits(digits) }}
+            then null
+        when length({{ part_1 }}) = 5
+            and length({{ part_2 }}) = 4
+            and length({{ part_3 }}) = 2
+            then {{ digits }}
+        when length({{ part_1 }}) = 4
+            and length({{ part_2 }}) = 4
+            and length({{ part_3 }}) = 2
+            then concat('0', {{ digits }})
+        when length({{ part_1 }}) = 5
+            and length({{ part_2 }}) = 3
+            and length({{ part_3 }}) = 2
+            then concat({{ part_1 }}, '0', {{ part_2 }}, {{ part_3 }})
+        when length({{ part_1 }}) = 5
+            and length({{ part_2 }}) = 4
+            and length({{ part_3 }}) = 1
+            then concat({{ part_1 }}, {{ part_2 }}, '0', {{ part_3 }})
+    end
+{%- endmacro %}
+
+
+{% macro pad_code(expression, width) -%}
+    {#- Upper-case, trim, and left-pad a numeric-looking code with zeros. -#}
+    case
+        when {{ is_digits(clean_text(expression)) }}
+            and length({{ clean_text(expression) }}) < {{ width }}
+            then lpad({{ clean_text(expression) }}, {{ width }}, '0')
+        else upper({{ clean_text(expression) }})
+    end
+{%- endmacro %}
+
+
+{% macro has_any_modifier(relation, modifiers) -%}
+    {#- True when any of the five modifier columns is in the list. -#}
+    {%- if modifiers | length == 0 -%}
+        false
+    {%- else -%}
+        (
+        {%- for position in range(1, 6) %}
+            coalesce({{ relation }}.hcpcs_modifier_{{ position }}, '')
+            in {{ upper_string_list(modifiers) }}
+            {%- if not loop.last %} or{% endif %}
+        {%- endfor %}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro as_text(expression) -%}
+    cast({{ expression }} as {{ dbt.type_string() }})
+{%- endmacro %}

@@ -1,0 +1,222 @@
+{#
+    Every staged claim line, joined once to the code-list seeds: is it an
+    administration line, a drug line, a service with an E/M element, a home
+    health indicator, a sign of another primary reason for a facility visit?
+#}
+
+with
+
+lines as (
+
+    select * from {{ ref('stg_claims__medical_claim') }}
+
+),
+
+admin_codes as (
+
+    select * from {{ ref('drug_administration_codes') }}
+
+),
+
+em_services as (
+
+    select * from {{ ref('em_element_services') }}
+    where em_group not in {{ string_list(var('em_groups_disabled')) }}
+
+),
+
+drug_codes as (
+
+    select * from {{ ref('drug_hcpcs_codes') }}
+
+),
+
+home_health as (
+
+    select * from {{ ref('home_health_indicators') }}
+
+),
+
+primary_reasons as (
+
+    select * from {{ ref('facility_primary_reason_indicators') }}
+
+),
+
+drug_matches as (
+
+    select
+        lines.claim_line_id,
+        drug_codes.label as drug_label,
+        drug_codes.usual_routes as drug_usual_routes,
+        drug_codes.is_chemotherapy,
+        drug_codes.is_hydration_fluid,
+        drug_codes.is_complex_biologic,
+        drug_codes.requires_prior_auth,
+        row_number() over (
+            partition by lines.claim_line_id
+            order by
+                drug_codes.hcpcs_code_from desc,
+                drug_codes.hcpcs_code_to asc
+        ) as match_rank
+
+    from lines
+    inner join drug_codes
+        on
+            lines.hcpcs_code >= drug_codes.hcpcs_code_from
+            and lines.hcpcs_code <= drug_codes.hcpcs_code_to
+            and length(lines.hcpcs_code) = length(drug_codes.hcpcs_code_from)
+
+),
+
+best_drug_match as (
+
+    select * from drug_matches
+    where match_rank = 1
+
+),
+
+home_health_matches as (
+
+    select
+        lines.claim_line_id,
+        min(home_health.label) as home_health_indicator
+
+    from lines
+    inner join home_health
+        on
+            (
+                home_health.indicator_type = 'place_of_service'
+                and lines.place_of_service_code = home_health.value_from
+            )
+            or (
+                home_health.indicator_type = 'bill_type_prefix'
+                and substr(
+                    lines.bill_type_code, 1, length(home_health.value_from)
+                ) = home_health.value_from
+            )
+            or (
+                home_health.indicator_type = 'revenue_code_prefix'
+                and substr(
+                    lines.revenue_center_code,
+                    1,
+                    length(home_health.value_from)
+                ) = home_health.value_from
+            )
+            or (
+                home_health.indicator_type = 'hcpcs_range'
+                and lines.hcpcs_code >= home_health.value_from
+                and lines.hcpcs_code <= home_health.value_to
+                and length(lines.hcpcs_code) = length(home_health.value_from)
+            )
+    group by lines.claim_line_id
+
+),
+
+primary_reason_matches as (
+
+    select
+        lines.claim_line_id,
+        min(primary_reasons.label) as primary_reason_indicator
+
+    from lines
+    inner join primary_reasons
+        on
+            (
+                primary_reasons.indicator_type = 'revenue_code_prefix'
+                and substr(
+                    lines.revenue_center_code,
+                    1,
+                    length(primary_reasons.value_from)
+                ) = primary_reasons.value_from
+            )
+            or (
+                primary_reasons.indicator_type = 'hcpcs_range'
+                and lines.hcpcs_code >= primary_reasons.value_from
+                and lines.hcpcs_code <= primary_reasons.value_to
+                and length(lines.hcpcs_code)
+                = length(primary_reasons.value_from)
+            )
+    group by lines.claim_line_id
+
+),
+
+classified as (
+
+    select
+        lines.*,
+
+        -- administration
+        admin_codes.hcpcs_code is not null as is_admin_line,
+        admin_codes.admin_category,
+        admin_codes.admin_route,
+        admin_codes.admin_technique,
+        admin_codes.admin_role,
+        admin_codes.hierarchy_rank,
+
+        -- drug
+        admin_codes.hcpcs_code is null
+        and (
+            best_drug_match.claim_line_id is not null
+            or upper(substr(lines.hcpcs_code, 1, 1))
+            in {{ upper_string_list(var('drug_code_prefixes')) }}
+        ) as is_drug_line,
+        best_drug_match.drug_label,
+        best_drug_match.drug_usual_routes,
+        coalesce(best_drug_match.is_chemotherapy, false)
+            as is_chemotherapy_drug,
+        coalesce(best_drug_match.is_hydration_fluid, false)
+            as is_hydration_fluid,
+        coalesce(best_drug_match.is_complex_biologic, false)
+            as is_complex_biologic,
+        coalesce(best_drug_match.requires_prior_auth, false)
+            as requires_prior_auth,
+
+        -- services with an E/M element
+        em_services.hcpcs_code is not null as is_em_element,
+        em_services.em_group,
+
+        -- claim features
+        home_health_matches.home_health_indicator,
+        coalesce(
+            primary_reason_matches.primary_reason_indicator,
+            case
+                when em_services.hcpcs_code is not null
+                    then concat('E/M element (', em_services.em_group, ')')
+            end
+        ) as primary_reason_indicator,
+        lines.claim_type = 'institutional'
+        and substr(coalesce(lines.bill_type_code, ''), 1, 3)
+        not in {{ string_list(var('inpatient_bill_type_prefixes')) }}
+        and lines.drg_code is null as is_institutional_outpatient
+
+    from lines
+    left join admin_codes
+        on lines.hcpcs_code = admin_codes.hcpcs_code
+    left join em_services
+        on lines.hcpcs_code = em_services.hcpcs_code
+    left join best_drug_match
+        on lines.claim_line_id = best_drug_match.claim_line_id
+    left join home_health_matches
+        on lines.claim_line_id = home_health_matches.claim_line_id
+    left join primary_reason_matches
+        on lines.claim_line_id = primary_reason_matches.claim_line_id
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when is_admin_line then 'administration'
+            when is_drug_line then 'drug'
+            when is_em_element then 'em_element'
+            else 'other'
+        end as line_kind
+
+    from classified
+
+)
+
+select * from final

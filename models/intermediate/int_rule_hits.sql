@@ -1,0 +1,50 @@
+{#
+    Every rule that fired on a line: the audit trail. One row per line and
+    rule, with the evidence the rule found and the model that found it.
+#}
+
+{%- set rule_models = [
+    'int_rule_scope',
+    'int_rule_exclusions',
+    'int_rule_em_bundled',
+    'int_rule_facility_not_primary',
+    'int_rule_prior_auth',
+] -%}
+
+with
+
+{% for rule_model in rule_models %}
+{{ rule_model }} as (
+
+    select
+        claim_line_id,
+        rule_id,
+        evidence,
+        evidence_claim_id,
+        evidence_claim_line_number,
+        '{{ rule_model }}' as source_model
+
+    from {{ ref(rule_model) }}
+
+),
+
+{% endfor %}
+unioned as (
+
+    {% for rule_model in rule_models %}
+        select * from {{ rule_model }}
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+final as (
+
+    select
+        concat(claim_line_id, '|', rule_id) as rule_hit_id,
+        *
+    from unioned
+
+)
+
+select * from final

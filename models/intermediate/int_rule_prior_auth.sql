@@ -1,0 +1,238 @@
+{#
+    Section D.II.C: high-cost medications and complex infusions may need
+    prior authorization. A drug line whose code needs one is denied when no
+    approved authorization for the person and code covers the service date
+    (PA_MISSING); the administration lines of the same person, date and
+    billing provider are denied with it. Units billed against an
+    authorization are added up across claims in date order; the line that
+    passes the authorized units, and every later one, is denied
+    (PA_UNITS_EXCEEDED).
+#}
+
+with
+
+lines as (
+
+    select * from {{ ref('int_claim_lines_classified') }}
+
+),
+
+authorizations as (
+
+    select * from {{ ref('stg_claims__prior_authorization') }}
+
+),
+
+approved_authorizations as (
+
+    select * from authorizations
+    where status in {{ string_list(var('pa_approved_statuses') | map('lower')
+        | list) }}
+
+),
+
+pa_drugs as (
+
+    select * from lines
+    where is_drug_line and requires_prior_auth
+
+),
+
+covering as (
+
+    select
+        pa_drugs.claim_line_id,
+        pa_drugs.claim_id,
+        pa_drugs.claim_line_number,
+        pa_drugs.data_source,
+        pa_drugs.service_date,
+        pa_drugs.hcpcs_code,
+        pa_drugs.service_unit_quantity,
+        approved_authorizations.authorization_id,
+        approved_authorizations.person_id,
+        approved_authorizations.start_date,
+        approved_authorizations.authorized_units,
+        row_number() over (
+            partition by pa_drugs.claim_line_id
+            order by
+                approved_authorizations.start_date desc nulls last,
+                approved_authorizations.authorization_id asc
+        ) as authorization_rank
+
+    from pa_drugs
+    inner join approved_authorizations
+        on
+            pa_drugs.person_id = approved_authorizations.person_id
+            and pa_drugs.hcpcs_code = approved_authorizations.hcpcs_code
+            and pa_drugs.service_date >= approved_authorizations.start_date
+            and pa_drugs.service_date <= approved_authorizations.end_date
+
+),
+
+covered_lines as (
+
+    select * from covering
+    where authorization_rank = 1
+
+),
+
+nearest_other_authorization as (
+
+    select
+        pa_drugs.claim_line_id,
+        concat(
+            '; authorization ', coalesce(authorizations.authorization_id, '?'),
+            ' for this person and code is ',
+            coalesce(authorizations.status, 'without status'),
+            ' and runs ',
+            coalesce({{ as_text('authorizations.start_date') }}, '?'),
+            ' to ',
+            coalesce({{ as_text('authorizations.end_date') }}, '?')
+        ) as note,
+        row_number() over (
+            partition by pa_drugs.claim_line_id
+            order by
+                authorizations.end_date desc nulls last,
+                authorizations.authorization_id asc
+        ) as note_rank
+
+    from pa_drugs
+    inner join authorizations
+        on
+            pa_drugs.person_id = authorizations.person_id
+            and pa_drugs.hcpcs_code = authorizations.hcpcs_code
+
+),
+
+missing_drug_lines as (
+
+    select
+        pa_drugs.*,
+        coalesce(nearest_other_authorization.note, '') as note
+
+    from pa_drugs
+    left join covered_lines
+        on pa_drugs.claim_line_id = covered_lines.claim_line_id
+    left join nearest_other_authorization
+        on
+            pa_drugs.claim_line_id = nearest_other_authorization.claim_line_id
+            and nearest_other_authorization.note_rank = 1
+    where covered_lines.claim_line_id is null
+
+),
+
+missing_drug_hits as (
+
+    select
+        claim_line_id,
+        'PA_MISSING' as rule_id,
+        concat(
+            hcpcs_code, ' (', coalesce(drug_label, 'drug'), ')',
+            ' needs prior authorization and no approved authorization',
+            ' for this person covers ', {{ as_text('service_date') }},
+            note
+        ) as evidence,
+        claim_id as evidence_claim_id,
+        claim_line_number as evidence_claim_line_number
+
+    from missing_drug_lines
+
+),
+
+administration_matches as (
+
+    select
+        administrations.claim_line_id,
+        missing_drug_lines.hcpcs_code as drug_hcpcs_code,
+        missing_drug_lines.claim_id as drug_claim_id,
+        missing_drug_lines.claim_line_number as drug_claim_line_number,
+        row_number() over (
+            partition by administrations.claim_line_id
+            order by
+                case
+                    when missing_drug_lines.claim_id = administrations.claim_id
+                        then 0
+                    else 1
+                end asc,
+                missing_drug_lines.claim_id asc,
+                missing_drug_lines.claim_line_number asc nulls last
+        ) as match_rank
+
+    from lines as administrations
+    inner join missing_drug_lines
+        on
+            administrations.person_id = missing_drug_lines.person_id
+            and administrations.service_date = missing_drug_lines.service_date
+            and administrations.billing_provider_key
+            = missing_drug_lines.billing_provider_key
+    where administrations.is_admin_line
+
+),
+
+missing_administration_hits as (
+
+    select
+        claim_line_id,
+        'PA_MISSING' as rule_id,
+        concat(
+            'the drug it administers, ', drug_hcpcs_code,
+            ' on claim ', drug_claim_id,
+            ' line ', {{ as_text('drug_claim_line_number') }},
+            ', needs prior authorization and has none on file'
+        ) as evidence,
+        drug_claim_id as evidence_claim_id,
+        drug_claim_line_number as evidence_claim_line_number
+
+    from administration_matches
+    where match_rank = 1
+
+),
+
+running_units as (
+
+    select
+        *,
+        sum(coalesce(service_unit_quantity, 0)) over (
+            partition by authorization_id, person_id, hcpcs_code, start_date
+            order by
+                service_date asc,
+                claim_id asc,
+                claim_line_number asc nulls last,
+                data_source asc
+            rows between unbounded preceding and current row
+        ) as units_to_date
+
+    from covered_lines
+
+),
+
+units_hits as (
+
+    select
+        claim_line_id,
+        'PA_UNITS_EXCEEDED' as rule_id,
+        concat(
+            'authorization ', authorization_id, ' allows ',
+            {{ as_text('authorized_units') }}, ' units of ', hcpcs_code,
+            '; ', {{ as_text('units_to_date') }},
+            ' units billed against it up to and including this line'
+        ) as evidence,
+        claim_id as evidence_claim_id,
+        claim_line_number as evidence_claim_line_number
+
+    from running_units
+    where units_to_date > coalesce(authorized_units, 0)
+
+),
+
+final as (
+
+    select * from missing_drug_hits
+    union all
+    select * from missing_administration_hits
+    union all
+    select * from units_hits
+
+)
+
+select * from final

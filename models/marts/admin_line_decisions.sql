@@ -1,0 +1,210 @@
+{#
+    One decision per administration line and per drug line: the deciding
+    rule (strongest decision class first, then the catalog's precedence),
+    every rule that fired, the remittance codes and a sentence an auditor
+    can defend.
+#}
+
+with
+
+lines as (
+
+    select * from {{ ref('int_claim_lines_classified') }}
+    where is_admin_line or is_drug_line
+
+),
+
+hits as (
+
+    select * from {{ ref('int_rule_hits') }}
+
+),
+
+catalog as (
+
+    select * from {{ ref('rule_catalog') }}
+    where action != 'off'
+
+),
+
+policy as (
+
+    select * from {{ ref('policy') }}
+
+),
+
+ranked_hits as (
+
+    select
+        hits.claim_line_id,
+        hits.rule_id,
+        hits.evidence,
+        hits.evidence_claim_id,
+        hits.evidence_claim_line_number,
+        catalog.action,
+        catalog.policy_section,
+        catalog.group_code,
+        catalog.carc,
+        catalog.rarc,
+        replace(catalog.message_template, '{evidence}', hits.evidence)
+            as explanation,
+        case catalog.action
+            when 'not_applied' then 1
+            when 'deny' then 2
+            when 'review' then 3
+        end as action_rank,
+        catalog.precedence
+
+    from hits
+    inner join catalog
+        on hits.rule_id = catalog.rule_id
+
+),
+
+ordered_hits as (
+
+    select
+        *,
+        row_number() over (
+            partition by claim_line_id
+            order by action_rank asc, precedence asc
+        ) as hit_order
+
+    from ranked_hits
+
+),
+
+rule_lists as (
+
+    select
+        claim_line_id,
+        {{ dbt.listagg(
+            'rule_id', "','", 'order by action_rank asc, precedence asc'
+        ) }} as rule_ids,
+        count(*) as rule_count
+
+    from ordered_hits
+    group by claim_line_id
+
+),
+
+deciding_hits as (
+
+    select * from ordered_hits
+    where hit_order = 1
+
+),
+
+decided as (
+
+    select
+        lines.*,
+        coalesce(deciding_hits.action, 'pay') as decision,
+        deciding_hits.rule_id,
+        rule_lists.rule_ids,
+        coalesce(rule_lists.rule_count, 0) as rule_count,
+        deciding_hits.group_code,
+        deciding_hits.carc,
+        deciding_hits.rarc,
+        deciding_hits.policy_section,
+        deciding_hits.evidence_claim_id,
+        deciding_hits.evidence_claim_line_number,
+        case
+            when deciding_hits.rule_id is not null
+                then deciding_hits.explanation
+            when lines.is_drug_line and lines.requires_prior_auth
+                then concat(
+                    'Payable under MP-PY-1771: an approved authorization',
+                    ' covers ', lines.hcpcs_code, ' on this date within',
+                    ' its units, and no exclusion applies.'
+                )
+            when lines.is_drug_line
+                then concat(
+                    'Payable under MP-PY-1771: ', lines.hcpcs_code,
+                    ' needs no prior authorization and no exclusion',
+                    ' applies.'
+                )
+            when lines.claim_type = 'institutional'
+                then concat(
+                    'Payable under section D.II.B: the infusion or',
+                    ' injection is the primary reason for the facility',
+                    ' visit (no E/M, emergency, clinic or observation',
+                    ' line that day) and no exclusion or authorization',
+                    ' issue applies.'
+                )
+            else concat(
+                'Payable under section D.II: no service with an E/M',
+                ' element from this billing provider on this date, and',
+                ' no exclusion or authorization issue applies.'
+            )
+        end as explanation
+
+    from lines
+    left join deciding_hits
+        on lines.claim_line_id = deciding_hits.claim_line_id
+    left join rule_lists
+        on lines.claim_line_id = rule_lists.claim_line_id
+
+),
+
+final as (
+
+    select
+        -- ids
+        decided.claim_line_id,
+        decided.claim_id,
+        decided.claim_line_number,
+        decided.data_source,
+        decided.person_id,
+
+        -- line
+        decided.claim_type,
+        decided.line_kind,
+        decided.service_date,
+        decided.hcpcs_code,
+        decided.hcpcs_modifier_1,
+        decided.hcpcs_modifier_2,
+        decided.hcpcs_modifier_3,
+        decided.hcpcs_modifier_4,
+        decided.hcpcs_modifier_5,
+        decided.service_unit_quantity,
+        decided.ndc_code,
+        decided.billing_npi,
+        decided.billing_provider_key,
+        decided.facility_npi,
+        decided.payer,
+        decided.plan_name,
+
+        -- amounts
+        decided.allowed_amount,
+        decided.paid_amount,
+        case
+            when decided.decision = 'deny'
+                then coalesce(decided.allowed_amount, 0)
+            else 0
+        end as amount_at_risk,
+
+        -- decision
+        decided.decision,
+        decided.rule_id,
+        decided.rule_ids,
+        decided.rule_count,
+        decided.group_code,
+        decided.carc,
+        decided.rarc,
+        decided.policy_section,
+        decided.explanation,
+        decided.evidence_claim_id,
+        decided.evidence_claim_line_number,
+
+        -- policy
+        policy.policy_id,
+        policy.policy_version,
+        {{ timestamp_literal(var('run_started_at')) }} as evaluated_at
+
+    from decided
+    cross join policy
+
+)
+
+select * from final

@@ -67,3 +67,28 @@
     {%- endif -%}
     cast('{{ text | replace("T", " ") }}' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
+
+
+{% macro in_list(expression, values, case_insensitive=false) -%}
+    {#-
+        expression in (values), safe for an empty list: nothing is in an
+        empty list, so the test is plain false (never "in (null)").
+    -#}
+    {%- if values is string -%}
+        {%- set values = [values] -%}
+    {%- endif -%}
+    {%- if values | length == 0 -%}
+        false
+    {%- elif case_insensitive -%}
+        coalesce(upper({{ expression }}) in {{ upper_string_list(values) }},
+            false)
+    {%- else -%}
+        coalesce({{ expression }} in {{ string_list(values) }}, false)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro not_in_list(expression, values, case_insensitive=false) -%}
+    {#- The negation of in_list; true for every value when the list is empty. -#}
+    not {{ in_list(expression, values, case_insensitive) }}
+{%- endmacro %}

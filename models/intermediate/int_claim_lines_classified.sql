@@ -21,7 +21,7 @@ admin_codes as (
 em_services as (
 
     select * from {{ ref('em_element_services') }}
-    where em_group not in {{ string_list(var('em_groups_disabled')) }}
+    where {{ not_in_list('em_group', var('em_groups_disabled')) }}
 
 ),
 
@@ -158,8 +158,11 @@ classified as (
         admin_codes.hcpcs_code is null
         and (
             best_drug_match.claim_line_id is not null
-            or upper(substr(lines.hcpcs_code, 1, 1))
-            in {{ upper_string_list(var('drug_code_prefixes')) }}
+            or {{ in_list(
+                'substr(lines.hcpcs_code, 1, 1)',
+                var('drug_code_prefixes'),
+                case_insensitive=true
+            ) }}
         ) as is_drug_line,
         best_drug_match.drug_label,
         best_drug_match.drug_usual_routes,
@@ -185,10 +188,15 @@ classified as (
                     then concat('E/M element (', em_services.em_group, ')')
             end
         ) as primary_reason_indicator,
-        lines.claim_type = 'institutional'
-        and substr(coalesce(lines.bill_type_code, ''), 1, 3)
-        not in {{ string_list(var('inpatient_bill_type_prefixes')) }}
-        and lines.drg_code is null as is_institutional_outpatient
+        coalesce(
+            lines.claim_type = 'institutional'
+            and {{ not_in_list(
+                "substr(coalesce(lines.bill_type_code, ''), 1, 3)",
+                var('inpatient_bill_type_prefixes')
+            ) }}
+            and lines.drg_code is null,
+            false
+        ) as is_institutional_outpatient
 
     from lines
     left join admin_codes

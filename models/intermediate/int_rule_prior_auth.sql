@@ -26,8 +26,7 @@ authorizations as (
 approved_authorizations as (
 
     select * from authorizations
-    where status in {{ string_list(var('pa_approved_statuses') | map('lower')
-        | list) }}
+    where {{ in_list('status', var('pa_approved_statuses'), true) }}
 
 ),
 

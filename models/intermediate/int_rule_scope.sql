@@ -60,14 +60,12 @@ plan_hits as (
     from lines
     where
         {% if payers | length > 0 -%}
-            upper(coalesce(payer, ''))
-            not in {{ upper_string_list(payers) }}
+            {{ not_in_list("coalesce(payer, '')", payers, true) }}
         {%- else -%}
             false
         {%- endif %}
         or {% if plans | length > 0 -%}
-            upper(coalesce(plan_name, ''))
-            not in {{ upper_string_list(plans) }}
+            {{ not_in_list("coalesce(plan_name, '')", plans, true) }}
         {%- else -%}
             false
         {%- endif %}

@@ -1,7 +1,9 @@
 """Command line: load input files, build with dbt, export the decisions.
 
-    python -m infusion_edits.cli run --input-dir DIR --output-dir DIR \
-        [--vars '{...}']
+    python -m infusion_edits.cli run [--input-dir DIR] [--output-dir DIR]
+        [--vars '{...}'] [--database FILE]
+
+Without --input-dir it writes the demo claims and runs on them.
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from pathlib import Path
 
 import yaml
 
+from infusion_edits.demo_data import DEMO_VARS, write_demo
 from infusion_edits.export import export_decisions, format_summary, summary_rows
 from infusion_edits.loader import InputError, load_inputs
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_DIR / "target" / "infusion_edits.duckdb"
+DEMO_INPUT_DIR = PROJECT_DIR / "build" / "demo"
 
 
 def parse_vars(text: str) -> dict[str, object]:
@@ -53,10 +57,16 @@ def run(args: argparse.Namespace) -> int:
     """Load, build, export and print the summary."""
     database = Path(args.database).resolve()
     dbt_vars = parse_vars(args.vars)
+    input_dir = Path(args.input_dir) if args.input_dir else None
+    if input_dir is None:
+        input_dir = DEMO_INPUT_DIR
+        write_demo(input_dir)
+        dbt_vars = {**DEMO_VARS, **dbt_vars}
+        print(f"Demo claims written to {input_dir}")
     dbt_vars.setdefault(
         "run_started_at", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     )
-    counts = load_inputs(Path(args.input_dir), database)
+    counts = load_inputs(input_dir, database)
     print(
         "Loaded "
         + ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
@@ -76,7 +86,12 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="infusion_edits")
     commands = root.add_subparsers(dest="command", required=True)
     run_command = commands.add_parser("run", help="load, build and export")
-    run_command.add_argument("--input-dir", required=True)
+    run_command.add_argument(
+        "--input-dir",
+        default="",
+        help="folder with medical_claim and prior_authorization files; "
+        "empty: generate and use the demo claims",
+    )
     run_command.add_argument("--output-dir", default="output")
     run_command.add_argument("--vars", default="{}")
     run_command.add_argument("--database", default=str(DEFAULT_DATABASE))

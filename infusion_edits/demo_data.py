@@ -50,6 +50,8 @@ WI_PLANS = (
 )
 WI_PLAN_WEIGHTS = (3, 5, 2)
 OH_PLAN = "OH Marketplace Silver"
+# Vars of the demo run: only the Wisconsin Marketplace plans are in scope.
+DEMO_VARS: dict[str, object] = {"in_scope_plans": list(WI_PLANS)}
 
 RULE_DATE = "OUT_OF_SCOPE_DATE"
 RULE_PLAN = "OUT_OF_SCOPE_PLAN"

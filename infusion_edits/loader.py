@@ -23,7 +23,9 @@ class InputError(Exception):
 
 def find_input(input_dir: Path, table: TableContract) -> Path | None:
     """The CSV or Parquet file for a table, or None when there is none."""
-    candidates = [input_dir / f"{table.name}.{ext}" for ext in ("csv", "parquet")]
+    candidates = [
+        input_dir / f"{table.name}.{ext}" for ext in ("csv", "parquet")
+    ]
     found = [path for path in candidates if path.is_file()]
     if len(found) > 1:
         raise InputError(
@@ -44,7 +46,9 @@ def reader_sql(path: Path) -> str:
     )
 
 
-def file_columns(connection: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+def file_columns(
+    connection: duckdb.DuckDBPyConnection, path: Path
+) -> list[str]:
     """Column names of an input file, lower-cased and trimmed."""
     try:
         rows = connection.execute(

@@ -13,36 +13,32 @@
 
 with
 
-{% for rule_model in rule_models %}
-{{ rule_model }} as (
-
-    select
-        claim_line_id,
-        rule_id,
-        evidence,
-        evidence_claim_id,
-        evidence_claim_line_number,
-        '{{ rule_model }}' as source_model
-
-    from {{ ref(rule_model) }}
-
-),
-
-{% endfor %}
 unioned as (
 
-    {% for rule_model in rule_models %}
-        select * from {{ rule_model }}
+    {% for rule_model in rule_models -%}
+        select
+            claim_line_id,
+            rule_id,
+            evidence,
+            evidence_claim_id,
+            evidence_claim_line_number,
+            '{{ rule_model }}' as source_model
+        from {{ ref(rule_model) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
-
 ),
 
 final as (
 
     select
         concat(claim_line_id, '|', rule_id) as rule_hit_id,
-        *
+        claim_line_id,
+        rule_id,
+        evidence,
+        evidence_claim_id,
+        evidence_claim_line_number,
+        source_model
+
     from unioned
 
 )

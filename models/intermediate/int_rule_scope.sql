@@ -6,6 +6,11 @@
 
 {%- set payers = var('in_scope_payers') -%}
 {%- set plans = var('in_scope_plans') -%}
+{#- An empty list means every payer (plan) is in scope. -#}
+{%- set payer_outside = not_in_list("coalesce(payer, '')", payers, true)
+    if payers | length > 0 else 'false' -%}
+{%- set plan_outside = not_in_list("coalesce(plan_name, '')", plans, true)
+    if plans | length > 0 else 'false' -%}
 
 with
 
@@ -58,17 +63,7 @@ plan_hits as (
         claim_line_number as evidence_claim_line_number
 
     from lines
-    where
-        {% if payers | length > 0 -%}
-            {{ not_in_list("coalesce(payer, '')", payers, true) }}
-        {%- else -%}
-            false
-        {%- endif %}
-        or {% if plans | length > 0 -%}
-            {{ not_in_list("coalesce(plan_name, '')", plans, true) }}
-        {%- else -%}
-            false
-        {%- endif %}
+    where {{ payer_outside }} or {{ plan_outside }}
 
 ),
 

@@ -1,0 +1,40 @@
+# Two commands for a newcomer: `make run` and `make test`.
+#   make run                                  demo claims -> output/
+#   make run INPUT_DIR=path OUTPUT_DIR=path VARS='{...}'   your own files
+#   make test                                 lint, dbt build, pytest
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INPUT_DIR ?=
+OUTPUT_DIR ?= output
+VARS ?= {}
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint venv clean
+
+$(STAMP): requirements.txt requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check \
+		-r requirements.txt -c requirements.lock
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m infusion_edits.cli run --input-dir '$(INPUT_DIR)' \
+		--output-dir '$(OUTPUT_DIR)' --vars '$(VARS)'
+
+lint: $(STAMP)
+	$(BIN)/ruff check infusion_edits pytests
+	$(BIN)/ruff format --check infusion_edits pytests
+	$(BIN)/sqlfluff lint models tests analyses
+
+test: lint
+	$(BIN)/python -m infusion_edits.cli run \
+		--output-dir build/test-output \
+		--database target/test.duckdb
+	$(BIN)/pytest
+
+clean:
+	rm -rf target build output logs

@@ -68,6 +68,7 @@ MEDICAL_CLAIM = TableContract(
         "ndc_code",
         "ndc_quantity",
         "ndc_unit",
+        "administration_minutes",
     ),
 )
 

@@ -4,13 +4,18 @@ Generates a made-up claim feed for CareSource Wisconsin Marketplace
 members covering June to November 2026. The feed mixes ordinary plan
 traffic (office visits, labs, imaging, therapy, ED visits) with scenario
 instances that exercise each rule of the Infusion & Injection
-Administration policy. Every administration line and every drug line that
-is written gets a row in a manifest that states the decision the claim
-edit engine is expected to reach, so the manifest serves as a test oracle.
+Administration policy, including the coding edits of section D.I (add-on
+codes, one initial code per encounter, unit caps, route, substance and
+duration of the administration, NDCs, modifiers and duplicate lines).
+Every administration line and every drug line that is written gets a row
+in a manifest that states the decision the claim edit engine is expected
+to reach, so the manifest serves as a test oracle.
 
 Files written into the output directory:
 
-* ``medical_claim.csv``: claim lines in the input contract column order.
+* ``medical_claim.csv``: claim lines in the input contract column order,
+  plus the optional ``administration_minutes`` as the last column (filled
+  only on the administration lines of the duration scenarios).
 * ``prior_authorization.csv``: drug authorizations.
 * ``expected_decisions.csv``: the scenario manifest.
 
@@ -63,6 +68,17 @@ RULE_EM = "EM_BUNDLED"
 RULE_FACILITY = "FACILITY_NOT_PRIMARY"
 RULE_PA_MISSING = "PA_MISSING"
 RULE_PA_UNITS = "PA_UNITS_EXCEEDED"
+RULE_DUPLICATE = "DUPLICATE_LINE"
+RULE_FACILITY_ONLY = "FACILITY_ONLY_CODE"
+RULE_MODIFIER = "MODIFIER_INVALID"
+RULE_ADDON = "ADDON_NO_PRIMARY"
+RULE_SECOND_INITIAL = "SECOND_INITIAL"
+RULE_UNITS_MAX = "UNITS_OVER_MAX"
+RULE_DURATION = "DURATION_MISMATCH"
+RULE_NDC = "NDC_INVALID"
+RULE_ROUTE = "ROUTE_MISMATCH"
+RULE_SUBSTANCE = "SUBSTANCE_MISMATCH"
+RULE_NO_DRUG = "NO_DRUG_BILLED"
 RULE_IDS = (
     RULE_DATE,
     RULE_PLAN,
@@ -74,6 +90,17 @@ RULE_IDS = (
     RULE_FACILITY,
     RULE_PA_MISSING,
     RULE_PA_UNITS,
+    RULE_DUPLICATE,
+    RULE_FACILITY_ONLY,
+    RULE_MODIFIER,
+    RULE_ADDON,
+    RULE_SECOND_INITIAL,
+    RULE_UNITS_MAX,
+    RULE_DURATION,
+    RULE_NDC,
+    RULE_ROUTE,
+    RULE_SUBSTANCE,
+    RULE_NO_DRUG,
 )
 
 CLAIM_COLUMNS = (
@@ -123,6 +150,7 @@ CLAIM_COLUMNS = (
     "ndc_code",
     "ndc_quantity",
     "ndc_unit",
+    "administration_minutes",
 )
 AUTH_COLUMNS = (
     "authorization_id",
@@ -205,8 +233,12 @@ SERVICE_FEES: dict[str, float] = {
     "96361": 72.0,
     "96365": 315.0,
     "96366": 88.0,
+    "96367": 130.0,
+    "96368": 84.0,
     "96372": 56.0,
     "96374": 182.0,
+    "96376": 64.0,
+    "96409": 295.0,
     "96413": 525.0,
     "96415": 112.0,
     "36415": 12.0,
@@ -330,6 +362,11 @@ def skip(rule_id: str) -> Expect:
     return Expect("not_applied", rule_id)
 
 
+def review(rule_id: str) -> Expect:
+    """Expectation of a manual review decision by ``rule_id``."""
+    return Expect("review", rule_id)
+
+
 @dataclass(frozen=True)
 class Person:
     """A made-up member."""
@@ -370,6 +407,7 @@ class Line:
     ndc: str = ""
     ndc_quantity: str = ""
     ndc_unit: str = ""
+    minutes: str = ""
 
 
 @dataclass
@@ -391,6 +429,7 @@ class Claim:
     rendering_npi: str = ""
     drg: str = ""
     blank_line_dates: bool = False
+    paid_lag: int | None = None  # days from service to payment; else random
 
 
 @dataclass(frozen=True)
@@ -567,9 +606,23 @@ class Builder:
 
     # lines ---------------------------------------------------------------
 
-    def admin(self, code: str, expect: Expect = PAY, units: int = 1) -> Line:
-        """An administration line."""
-        return Line(code, units, expect=expect)
+    def admin(
+        self,
+        code: str,
+        expect: Expect = PAY,
+        units: int = 1,
+        *,
+        modifiers: tuple[str, ...] = (),
+        minutes: int | None = None,
+    ) -> Line:
+        """An administration line, optionally with its total minutes."""
+        return Line(
+            code,
+            units,
+            modifiers=modifiers,
+            expect=expect,
+            minutes="" if minutes is None else str(minutes),
+        )
 
     def drug(
         self, code: str, expect: Expect = PAY, units: int | None = None
@@ -622,6 +675,8 @@ class Builder:
         lines: list[Line],
         dx: tuple[str, ...],
         pos: str = "11",
+        *,
+        paid_lag: int | None = None,
     ) -> None:
         """Add a single-day professional claim."""
         self.claims.append(
@@ -638,6 +693,7 @@ class Builder:
                 practice=practice,
                 rendering_npi=self.rng.choice(practice.clinicians),
                 blank_line_dates=self.rng.random() < BLANK_LINE_DATES_SHARE,
+                paid_lag=paid_lag,
             )
         )
 
@@ -1140,6 +1196,212 @@ def precedence_date_over_plan(b: Builder, name: str) -> None:
     b.professional(name, person, day, b.new_practice(), lines, b.dx("pain"))
 
 
+# Coding edits (section D.I): professional office claims at POS 11 without
+# an E/M service, each instance at its own person, day and practice.
+
+
+def _office(
+    b: Builder, name: str, lines: list[Line], group: str, *, pa: bool = False
+) -> tuple[Person, date]:
+    """Bill ``lines`` on one office claim of a new practice."""
+    person, day = b.take_slot(pa=pa)
+    b.professional(name, person, day, b.new_practice(), lines, b.dx(group))
+    return person, day
+
+
+def facility_only_96376(b: Builder, name: str) -> None:
+    """Repeat IV push of the same drug (96376) on a professional claim."""
+    lines = [
+        b.admin("96374"),
+        b.admin("96376", deny(RULE_FACILITY_ONLY)),
+        b.drug("J2405"),
+    ]
+    _office(b, name, lines, "nausea")
+
+
+def _two_initials(
+    b: Builder, name: str, modifiers: tuple[str, ...], push: Expect
+) -> None:
+    lines = [
+        b.admin("96365"),
+        b.drug("J1756"),
+        b.admin("96374", push, modifiers=modifiers),
+        b.drug("J2405"),
+    ]
+    _office(b, name, lines, "iron")
+
+
+def second_initial(b: Builder, name: str) -> None:
+    """IV infusion and IV push both billed as initial: the push is denied."""
+    _two_initials(b, name, (), deny(RULE_SECOND_INITIAL))
+
+
+def second_initial_xs(b: Builder, name: str) -> None:
+    """As above with modifier XS on the push (separate structure): paid."""
+    _two_initials(b, name, ("XS",), PAY)
+
+
+def addon_alone(b: Builder, name: str) -> None:
+    """Additional infusion hour billed without any initial service."""
+    _office(b, name, [b.admin("96366", deny(RULE_ADDON))], "iron")
+
+
+def addon_chain(b: Builder, name: str) -> None:
+    """Chemo first hour anchors a sequential infusion and its extra hour."""
+    chemo_expect = skip(RULE_CHEMO)
+    lines = [
+        b.admin("96413", chemo_expect),
+        b.drug("J9271", chemo_expect),
+        b.admin("96367"),
+        b.admin("96366"),
+        b.drug("J1756"),
+    ]
+    person, day = b.take_slot(pa=True)
+    dx = b.dx("cancer", first="Z5112")
+    b.professional(name, person, day, b.new_practice(), lines, dx)
+    # The pembrolizumab is authorized so no PA edit can reach the other lines.
+    b.authorize(
+        person, "J9271", day - timedelta(days=b.rng.randint(5, 40)), 4000
+    )
+
+
+def units_over_max(b: Builder, name: str) -> None:
+    """Concurrent infusion billed with 2 units (cap 1 per day)."""
+    lines = [
+        b.admin("96365"),
+        b.drug("J1756"),
+        b.admin("96368", deny(RULE_UNITS_MAX), units=2),
+        b.drug("J2930"),
+    ]
+    _office(b, name, lines, "iron")
+
+
+def route_mismatch(b: Builder, name: str) -> None:
+    """SC/IM injection code for infliximab, an IV-only drug (authorized)."""
+    lines = [b.admin("96372", review(RULE_ROUTE)), b.drug("J1745")]
+    person, day = _office(b, name, lines, "ibd", pa=True)
+    start = day - timedelta(days=b.rng.randint(0, 60))
+    b.authorize(person, "J1745", start, 400)
+
+
+def no_drug_billed(b: Builder, name: str) -> None:
+    """Injection administration without any drug line."""
+    _office(b, name, [b.admin("96372", review(RULE_NO_DRUG))], "pain")
+
+
+def substance_chemo_code_ordinary_drug(b: Builder, name: str) -> None:
+    """Chemo infusion code for ketorolac: decided, sent to review."""
+    lines = [b.admin("96413", review(RULE_SUBSTANCE)), b.drug("J1885")]
+    _office(b, name, lines, "pain")
+
+
+def substance_therapeutic_code_chemo_drug(b: Builder, name: str) -> None:
+    """Therapeutic infusion code for a chemotherapy drug only."""
+    lines = [
+        b.admin("96365", review(RULE_SUBSTANCE)),
+        b.drug("J9045", skip(RULE_CHEMO)),
+    ]
+    person, day = b.take_slot()
+    dx = b.dx("cancer", first="Z5111")
+    b.professional(name, person, day, b.new_practice(), lines, dx)
+
+
+def substance_hydration_with_drug(b: Builder, name: str) -> None:
+    """Hydration code used for an iron infusion: reviewed, not excluded."""
+    lines = [b.admin("96360", review(RULE_SUBSTANCE)), b.drug("J1756")]
+    _office(b, name, lines, "iron")
+
+
+def chemo_code_no_drug(b: Builder, name: str) -> None:
+    """Chemo push code with no drug at all: reviewed, not excluded."""
+    _office(b, name, [b.admin("96409", review(RULE_NO_DRUG))], "cancer")
+
+
+def duration_push_billed_as_infusion(b: Builder, name: str) -> None:
+    """A 10-minute administration billed as a first infusion hour."""
+    lines = [
+        b.admin("96365", deny(RULE_DURATION), minutes=10),
+        b.drug("J1756"),
+    ]
+    _office(b, name, lines, "iron")
+
+
+def _timed_infusion(
+    b: Builder, name: str, minutes: int, extra_hours: Expect
+) -> None:
+    lines = [
+        b.admin("96365", minutes=minutes),
+        b.admin("96366", extra_hours, units=2, minutes=minutes),
+        b.drug("J1756"),
+    ]
+    _office(b, name, lines, "iron")
+
+
+def duration_extra_hour_not_supported(b: Builder, name: str) -> None:
+    """150 minutes support one extra hour, two are billed."""
+    _timed_infusion(b, name, 150, deny(RULE_DURATION))
+
+
+def duration_ok(b: Builder, name: str) -> None:
+    """151 minutes support two extra hours: paid."""
+    _timed_infusion(b, name, 151, PAY)
+
+
+def _bad_ndc(b: Builder, name: str, **changes: str) -> None:
+    code = b.rng.choice(("J1885", "J3420", "J1100"))
+    drug = replace(b.drug(code, deny(RULE_NDC)), **changes)
+    _office(b, name, [b.admin("96372"), drug], "pain")
+
+
+def ndc_missing(b: Builder, name: str) -> None:
+    """Drug line without an NDC."""
+    _bad_ndc(b, name, ndc="", ndc_quantity="", ndc_unit="")
+
+
+def ndc_malformed(b: Builder, name: str) -> None:
+    """Drug line whose NDC cannot be normalized to 11 digits."""
+    _bad_ndc(b, name, ndc="1234-5")
+
+
+def ndc_zero_quantity(b: Builder, name: str) -> None:
+    """Drug line with an NDC quantity of zero."""
+    _bad_ndc(b, name, ndc_quantity="0")
+
+
+def modifier_25_on_admin(b: Builder, name: str) -> None:
+    """Modifier 25 (E/M only) appended to the injection code."""
+    lines = [
+        b.admin("96372", deny(RULE_MODIFIER), modifiers=("25",)),
+        b.drug("J1885"),
+    ]
+    _office(b, name, lines, "pain")
+
+
+def duplicate_claim(b: Builder, name: str) -> None:
+    """The same injection billed again on a second claim paid later."""
+    person, day = b.take_slot()
+    practice = b.new_practice()
+    dx = b.dx("b12")
+    first = [b.admin("96372"), b.drug("J3420")]
+    again = [replace(line, expect=deny(RULE_DUPLICATE)) for line in first]
+    lag = b.rng.randint(14, 25)
+    b.professional(name, person, day, practice, first, dx, paid_lag=lag)
+    later = lag + b.rng.randint(5, 15)
+    b.professional(name, person, day, practice, again, dx, paid_lag=later)
+
+
+def ndc_on_admin_line(b: Builder, name: str) -> None:
+    """The drug's NDC repeated on the administration line: paid."""
+    drug = b.drug("J1885")
+    shot = replace(
+        b.admin("96372"),
+        ndc=drug.ndc,
+        ndc_quantity=drug.ndc_quantity,
+        ndc_unit=drug.ndc_unit,
+    )
+    _office(b, name, [shot, drug], "pain")
+
+
 SCENARIOS: tuple[tuple[Scenario, int], ...] = (
     (em_same_claim, 12),
     (em_modifier_25, 10),
@@ -1172,6 +1434,27 @@ SCENARIOS: tuple[tuple[Scenario, int], ...] = (
     (precedence_em_over_pa, 4),
     (precedence_facility_over_pa, 4),
     (precedence_date_over_plan, 3),
+    (facility_only_96376, 3),
+    (second_initial, 3),
+    (second_initial_xs, 3),
+    (addon_alone, 3),
+    (addon_chain, 3),
+    (units_over_max, 3),
+    (route_mismatch, 3),
+    (no_drug_billed, 3),
+    (substance_chemo_code_ordinary_drug, 3),
+    (substance_therapeutic_code_chemo_drug, 3),
+    (substance_hydration_with_drug, 3),
+    (chemo_code_no_drug, 3),
+    (duration_push_billed_as_infusion, 3),
+    (duration_extra_hour_not_supported, 3),
+    (duration_ok, 3),
+    (ndc_missing, 3),
+    (ndc_malformed, 3),
+    (ndc_zero_quantity, 3),
+    (modifier_25_on_admin, 3),
+    (duplicate_claim, 3),
+    (ndc_on_admin_line, 3),
 )
 
 
@@ -1381,6 +1664,8 @@ def claim_header(
 ) -> dict[str, str]:
     """Fields shared by every line of a claim."""
     paid = days_after(claim.end, 14, 40, rng)
+    if claim.paid_lag is not None:
+        paid = claim.end + timedelta(days=claim.paid_lag)
     filed = paid + timedelta(days=1)
     ingest = (
         f"{filed + timedelta(days=1)} "
@@ -1474,6 +1759,7 @@ def line_fields(
         "ndc_code": line.ndc,
         "ndc_quantity": line.ndc_quantity,
         "ndc_unit": line.ndc_unit,
+        "administration_minutes": line.minutes,
     }
 
 

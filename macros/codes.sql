@@ -76,3 +76,30 @@
 {% macro as_text(expression) -%}
     cast({{ expression }} as {{ dbt.type_string() }})
 {%- endmacro %}
+
+
+{% macro matching_modifiers(relation, modifiers) -%}
+    {#- The modifiers of the line that are in the list, separated by spaces. -#}
+    concat_ws(
+        ' '
+        {%- for position in range(1, 6) %},
+        case
+            when {{ relation }}.hcpcs_modifier_{{ position }}
+                in {{ upper_string_list(modifiers) }}
+                then {{ relation }}.hcpcs_modifier_{{ position }}
+        end
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{% macro number_text(expression) -%}
+    {#- A number as short text: 40 not 40.0000, 1.5 not 1.5000. -#}
+    case
+        when {{ expression }} = floor({{ expression }})
+            then {{ as_text('cast(' ~ expression ~ ' as ' ~ dbt.type_bigint()
+                ~ ')') }}
+        else {{ as_text('cast(' ~ expression ~ ' as ' ~ dbt.type_float()
+            ~ ')') }}
+    end
+{%- endmacro %}

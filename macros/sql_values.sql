@@ -58,8 +58,8 @@
 {% macro timestamp_literal(value) -%}
     {#- Only YYYY-MM-DD HH:MM:SS passes; anything else stops the compile. -#}
     {%- set text = value | string | trim -%}
-    {%- set pattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}:[0-9]{2}$'
-    -%}
+    {%- set pattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+        ~ '[ T][0-9]{2}:[0-9]{2}:[0-9]{2}$' -%}
     {%- if not modules.re.match(pattern, text) -%}
         {{ exceptions.raise_compiler_error(
             "Expected a timestamp as YYYY-MM-DD HH:MM:SS, got: " ~ text
@@ -89,6 +89,6 @@
 
 
 {% macro not_in_list(expression, values, case_insensitive=false) -%}
-    {#- The negation of in_list; true for every value when the list is empty. -#}
+    {#- The negation of in_list: true for every value of an empty list. -#}
     not {{ in_list(expression, values, case_insensitive) }}
 {%- endmacro %}

@@ -153,6 +153,14 @@ classified as (
         admin_codes.admin_technique,
         admin_codes.admin_role,
         admin_codes.hierarchy_rank,
+        coalesce(admin_codes.is_one_per_encounter, false)
+            as is_one_per_encounter,
+        coalesce(admin_codes.is_facility_only, false) as is_facility_only,
+        coalesce(admin_codes.requires_drug_line, false)
+            as requires_drug_line,
+        admin_codes.min_minutes,
+        coalesce(admin_codes.is_additional_hour, false)
+            as is_additional_hour,
 
         -- drug
         admin_codes.hcpcs_code is null

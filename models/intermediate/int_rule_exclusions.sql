@@ -1,8 +1,14 @@
 {#
-    Exclusions of section D.III: chemotherapy and hydration (by the
-    administration code, and drug lines of chemotherapy drugs or hydration
-    fluids), and home health visits (any home health sign on the claim).
+    Exclusions of section D.III: chemotherapy and hydration, and home health
+    visits (any home health sign on the claim). A chemotherapy
+    administration code is excluded when its encounter has a chemotherapy
+    or complex biologic drug, and a hydration code unless it was used for a
+    drug (the substance check decides those instead); with the var
+    exclude_by_code_only every such code is excluded. Drug lines of
+    chemotherapy drugs and hydration fluids are excluded too.
 #}
+
+{%- set by_code_only = var_flag('exclude_by_code_only') -%}
 
 with
 
@@ -12,10 +18,23 @@ lines as (
 
 ),
 
+encounters as (
+
+    select * from {{ ref('int_admin_encounters') }}
+
+),
+
 decided_lines as (
 
-    select * from lines
-    where is_admin_line or is_drug_line
+    select
+        lines.*,
+        encounters.chemo_or_complex_drug_lines,
+        encounters.substance_mismatch
+
+    from lines
+    left join encounters
+        on lines.claim_line_id = encounters.claim_line_id
+    where lines.is_admin_line or lines.is_drug_line
 
 ),
 
@@ -28,7 +47,12 @@ chemo_hits as (
             when is_admin_line
                 then concat(
                     hcpcs_code,
-                    ' is a chemotherapy or complex drug administration code'
+                    ' is a chemotherapy or complex drug administration code',
+                    {% if not by_code_only -%}
+                        ' billed with a chemotherapy or complex biologic drug'
+                    {%- else -%}
+                        ''
+                    {%- endif %}
                 )
             else concat(
                 hcpcs_code,
@@ -40,7 +64,14 @@ chemo_hits as (
         claim_line_number as evidence_claim_line_number
 
     from decided_lines
-    where admin_category = 'chemotherapy' or is_chemotherapy_drug
+    where
+        is_chemotherapy_drug
+        or (
+            admin_category = 'chemotherapy'
+            {% if not by_code_only -%}
+                and chemo_or_complex_drug_lines > 0
+            {%- endif %}
+        )
 
 ),
 
@@ -62,7 +93,14 @@ hydration_hits as (
         claim_line_number as evidence_claim_line_number
 
     from decided_lines
-    where admin_category = 'hydration' or is_hydration_fluid
+    where
+        is_hydration_fluid
+        or (
+            admin_category = 'hydration'
+            {% if not by_code_only -%}
+                and substance_mismatch is null
+            {%- endif %}
+        )
 
 ),
 

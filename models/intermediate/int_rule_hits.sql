@@ -9,6 +9,14 @@
     'int_rule_em_bundled',
     'int_rule_facility_not_primary',
     'int_rule_prior_auth',
+    'int_rule_duplicate_line',
+    'int_rule_code_checks',
+    'int_rule_addon_no_primary',
+    'int_rule_second_initial',
+    'int_rule_units_over_max',
+    'int_rule_duration_mismatch',
+    'int_rule_ndc_invalid',
+    'int_rule_drug_fit',
 ] -%}
 
 with

@@ -212,8 +212,8 @@ units_hits as (
         'PA_UNITS_EXCEEDED' as rule_id,
         concat(
             'authorization ', authorization_id, ' allows ',
-            {{ as_text('authorized_units') }}, ' units of ', hcpcs_code,
-            '; ', {{ as_text('units_to_date') }},
+            {{ number_text('authorized_units') }}, ' units of ', hcpcs_code,
+            '; ', {{ number_text('units_to_date') }},
             ' units billed against it up to and including this line'
         ) as evidence,
         claim_id as evidence_claim_id,

@@ -137,7 +137,7 @@ decided as (
                 ' element from this billing provider on this date, and',
                 ' no exclusion or authorization issue applies.'
             )
-        end as explanation
+        end as decision_explanation
 
     from lines
     left join deciding_hits
@@ -193,7 +193,20 @@ final as (
         decided.carc,
         decided.rarc,
         decided.policy_section,
-        decided.explanation,
+        concat(
+            decided.decision_explanation,
+            case
+                when
+                    decided.line_kind = 'administration'
+                    and decided.ndc_code_raw is not null
+                    then concat(
+                        ' Note: NDC ', decided.ndc_code_raw,
+                        ' sent on this administration line was ignored',
+                        ' (an NDC belongs on the drug line).'
+                    )
+                else ''
+            end
+        ) as explanation,
         decided.evidence_claim_id,
         decided.evidence_claim_line_number,
 

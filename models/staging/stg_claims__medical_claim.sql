@@ -39,6 +39,7 @@ cleaned as (
         {{ normalize_ndc('ndc_code') }} as ndc_code,
         {{ safe_numeric('ndc_quantity') }} as ndc_quantity,
         upper({{ clean_text('ndc_unit') }}) as ndc_unit,
+        {{ safe_numeric('administration_minutes') }} as administration_minutes,
 
         -- providers
         {{ clean_text('rendering_npi') }} as rendering_npi,
@@ -131,6 +132,7 @@ final as (
         ndc_code,
         ndc_quantity,
         ndc_unit,
+        administration_minutes,
         rendering_npi,
         rendering_tin,
         billing_npi,

@@ -58,13 +58,17 @@
 
 
 {% macro has_any_modifier(relation, modifiers) -%}
-    {#- True when any of the five modifier columns is in the list. -#}
+    {#-
+        True when any of the five modifier columns is in the list. relation
+        qualifies the columns; give '' for unqualified columns.
+    -#}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
     {%- if modifiers | length == 0 -%}
         false
     {%- else -%}
         (
         {%- for position in range(1, 6) %}
-            coalesce({{ relation }}.hcpcs_modifier_{{ position }}, '')
+            coalesce({{ prefix }}hcpcs_modifier_{{ position }}, '')
             in {{ upper_string_list(modifiers) }}
             {%- if not loop.last %} or{% endif %}
         {%- endfor %}
@@ -80,13 +84,14 @@
 
 {% macro matching_modifiers(relation, modifiers) -%}
     {#- The modifiers of the line that are in the list, separated by spaces. -#}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
     concat_ws(
         ' '
         {%- for position in range(1, 6) %},
         case
-            when {{ relation }}.hcpcs_modifier_{{ position }}
+            when {{ prefix }}hcpcs_modifier_{{ position }}
                 in {{ upper_string_list(modifiers) }}
-                then {{ relation }}.hcpcs_modifier_{{ position }}
+                then {{ prefix }}hcpcs_modifier_{{ position }}
         end
         {%- endfor %}
     )

@@ -39,7 +39,7 @@ modifier_hits as (
         'MODIFIER_INVALID' as rule_id,
         concat(
             'modifier ',
-            {{ matching_modifiers('lines', var('em_only_modifiers')) }},
+            {{ matching_modifiers('', var('em_only_modifiers')) }},
             ' belongs on an E/M line, not on administration code ',
             hcpcs_code
         ) as evidence,
@@ -47,7 +47,7 @@ modifier_hits as (
         claim_line_number as evidence_claim_line_number
 
     from lines
-    where {{ has_any_modifier('lines', var('em_only_modifiers')) }}
+    where {{ has_any_modifier('', var('em_only_modifiers')) }}
 
 ),
 

@@ -73,8 +73,8 @@ extra_hour_hits as (
         claim_line_id,
         'DURATION_MISMATCH' as rule_id,
         concat(
-            {{ number_text('service_unit_quantity') }}, ' additional hour(s) of ',
-            hcpcs_code, ' billed, but ',
+            {{ number_text('service_unit_quantity') }},
+            ' additional hour(s) of ', hcpcs_code, ' billed, but ',
             {{ number_text('administration_minutes') }},
             ' documented minutes support ',
             {{ number_text('additional_hours_allowed') }},

@@ -13,6 +13,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint venv clean
 
+# Passed to the recipes through the environment, so that quotes or
+# semicolons in a value stay text and never reach the shell as code.
+export INPUT_DIR OUTPUT_DIR VARS
+
 $(STAMP): requirements.txt requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check \
@@ -22,13 +26,14 @@ $(STAMP): requirements.txt requirements.lock
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m infusion_edits.cli run --input-dir '$(INPUT_DIR)' \
-		--output-dir '$(OUTPUT_DIR)' --vars '$(VARS)'
+	$(BIN)/python -m infusion_edits.cli run --input-dir "$$INPUT_DIR" \
+		--output-dir "$$OUTPUT_DIR" --vars "$$VARS"
 
 lint: $(STAMP)
 	$(BIN)/ruff check infusion_edits pytests
 	$(BIN)/ruff format --check infusion_edits pytests
 	$(BIN)/sqlfluff lint models tests analyses
+	$(BIN)/python -m infusion_edits.line_length
 
 test: lint
 	$(BIN)/python -m infusion_edits.cli run \

@@ -9,32 +9,51 @@ Without --input-dir it writes the demo claims and runs on them.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import yaml
-
 from infusion_edits.demo_data import DEMO_VARS, write_demo
-from infusion_edits.export import export_decisions, format_summary, summary_rows
+from infusion_edits.export import (
+    export_decisions,
+    export_paths,
+    format_summary,
+    summary_rows,
+)
 from infusion_edits.loader import InputError, load_inputs
+from infusion_edits.settings import (
+    SettingsError,
+    parse_vars,
+    project_defaults,
+    validate_vars,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_DIR / "target" / "infusion_edits.duckdb"
 DEMO_INPUT_DIR = PROJECT_DIR / "build" / "demo"
 
 
-def parse_vars(text: str) -> dict[str, object]:
-    """Vars given as YAML or JSON; they must form a mapping."""
-    value = yaml.safe_load(text) if text.strip() else {}
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise InputError(f"--vars must be a mapping, got: {text!r}")
-    return value
+@contextmanager
+def exclusive_database(database: Path) -> Iterator[None]:
+    """Hold a lock beside the database for the whole run, so that two runs
+    never load and build the same database at once."""
+    database.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = database.with_name(database.name + ".lock")
+    with lock_path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise InputError(
+                f"Another run is using {database}; wait for it to finish "
+                "or pass --database with another file."
+            ) from error
+        yield
 
 
 def dbt_build(database: Path, dbt_vars: dict[str, object]) -> int:
@@ -56,7 +75,9 @@ def dbt_build(database: Path, dbt_vars: dict[str, object]) -> int:
 def run(args: argparse.Namespace) -> int:
     """Load, build, export and print the summary."""
     database = Path(args.database).resolve()
-    dbt_vars = parse_vars(args.vars)
+    dbt_vars = validate_vars(
+        parse_vars(args.vars), project_defaults(PROJECT_DIR)
+    )
     input_dir = Path(args.input_dir) if args.input_dir else None
     if input_dir is None:
         input_dir = DEMO_INPUT_DIR
@@ -66,16 +87,20 @@ def run(args: argparse.Namespace) -> int:
     dbt_vars.setdefault(
         "run_started_at", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     )
-    counts = load_inputs(input_dir, database)
-    print(
-        "Loaded "
-        + ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
-    )
-    status = dbt_build(database, dbt_vars)
-    if status != 0:
-        print("dbt build failed: nothing was exported.", file=sys.stderr)
-        return status
-    paths = export_decisions(database, Path(args.output_dir))
+    output_dir = Path(args.output_dir)
+    for stale in export_paths(output_dir).values():
+        stale.unlink(missing_ok=True)
+    with exclusive_database(database):
+        counts = load_inputs(input_dir, database)
+        print(
+            "Loaded "
+            + ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
+        )
+        status = dbt_build(database, dbt_vars)
+        if status != 0:
+            print("dbt build failed: nothing was exported.", file=sys.stderr)
+            return status
+        paths = export_decisions(database, output_dir)
     print(format_summary(summary_rows(database)))
     print("Decisions written to " + ", ".join(str(p) for p in paths.values()))
     return 0
@@ -104,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except InputError as error:
+    except (InputError, SettingsError) as error:
         print(f"Input error: {error}", file=sys.stderr)
         return 2
 

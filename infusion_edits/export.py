@@ -22,13 +22,18 @@ def mart_relation(connection: duckdb.DuckDBPyConnection) -> str:
     return f'"{rows[0][0]}"."{MART}"'
 
 
-def export_decisions(database: Path, output_dir: Path) -> dict[str, Path]:
-    """Write the mart as Parquet and CSV, in a stable row order."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    paths = {
+def export_paths(output_dir: Path) -> dict[str, Path]:
+    """Where the decisions are written, by format."""
+    return {
         "parquet": output_dir / f"{MART}.parquet",
         "csv": output_dir / f"{MART}.csv",
     }
+
+
+def export_decisions(database: Path, output_dir: Path) -> dict[str, Path]:
+    """Write the mart as Parquet and CSV, in a stable row order."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    paths = export_paths(output_dir)
     with duckdb.connect(str(database), read_only=True) as connection:
         relation = mart_relation(connection)
         query = f"select * from {relation} order by {ORDER}"

@@ -7,9 +7,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from infusion_edits.cli import main, parse_vars
+from infusion_edits.cli import main
 from infusion_edits.contract import MEDICAL_CLAIM, PRIOR_AUTHORIZATION
 from infusion_edits.loader import InputError, load_inputs
+from infusion_edits.settings import SettingsError, parse_vars
 
 HEADER = "claim_id,claim_line_number,person_id,claim_start_date,hcpcs_code"
 
@@ -129,8 +130,10 @@ def test_vars_must_be_a_mapping() -> None:
         "apply_policy_to_all_dates": True
     }
     assert parse_vars("") == {}
-    with pytest.raises(InputError):
+    with pytest.raises(SettingsError):
         parse_vars("[1, 2]")
+    with pytest.raises(SettingsError, match="not valid YAML"):
+        parse_vars("{a: [")
 
 
 def test_contract_tables_name_their_required_columns() -> None:

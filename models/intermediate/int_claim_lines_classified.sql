@@ -56,8 +56,8 @@ drug_matches as (
         row_number() over (
             partition by lines.claim_line_id
             order by
-                drug_codes.hcpcs_code_from desc,
-                drug_codes.hcpcs_code_to asc
+                drug_codes.hcpcs_code_from desc nulls last,
+                drug_codes.hcpcs_code_to asc nulls last
         ) as match_rank
 
     from lines

@@ -49,9 +49,9 @@ ranked as (
             order by
                 paid_date asc nulls last,
                 file_date asc nulls last,
-                claim_id asc,
+                claim_id asc nulls last,
                 claim_line_number asc nulls last,
-                data_source asc
+                data_source asc nulls last
         ) as line_order
 
     from keyed

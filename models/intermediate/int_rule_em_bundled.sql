@@ -48,8 +48,8 @@ matches as (
                     when em_services.claim_id = administrations.claim_id
                         then 0
                     else 1
-                end asc,
-                em_services.claim_id asc,
+                end asc nulls last,
+                em_services.claim_id asc nulls last,
                 em_services.claim_line_number asc nulls last
         ) as match_rank,
         count(*) over (

@@ -4,7 +4,10 @@
     the same person, facility and date. An institutional outpatient
     administration line is denied when the visit has a line that shows
     another primary reason: an E/M element, or an emergency, clinic or
-    observation line (seed facility_primary_reason_indicators).
+    observation line (seed facility_primary_reason_indicators), including
+    the administration line's own revenue code. An E/M line carrying a
+    modifier of the var em_unbundling_modifiers (25 for the Medicare
+    reading: a separately identifiable visit) does not count.
 #}
 
 with
@@ -28,7 +31,10 @@ other_reasons as (
     where
         claim_type = 'institutional'
         and primary_reason_indicator is not null
-        and not is_admin_line
+        and not (
+            is_em_element
+            and {{ has_any_modifier('', var('em_unbundling_modifiers')) }}
+        )
 
 ),
 
@@ -49,8 +55,8 @@ matches as (
                     when other_reasons.claim_id = administrations.claim_id
                         then 0
                     else 1
-                end asc,
-                other_reasons.claim_id asc,
+                end asc nulls last,
+                other_reasons.claim_id asc nulls last,
                 other_reasons.claim_line_number asc nulls last
         ) as match_rank
 

@@ -30,6 +30,18 @@ approved_authorizations as (
 
 ),
 
+route_map as (
+
+    select * from {{ ref('admin_route_drug_routes') }}
+
+),
+
+checked_routes as (
+
+    select distinct admin_route from route_map
+
+),
+
 pa_drugs as (
 
     select * from lines
@@ -55,7 +67,7 @@ covering as (
             partition by pa_drugs.claim_line_id
             order by
                 approved_authorizations.start_date desc nulls last,
-                approved_authorizations.authorization_id asc
+                approved_authorizations.authorization_id asc nulls last
         ) as authorization_rank
 
     from pa_drugs
@@ -92,7 +104,7 @@ nearest_other_authorization as (
             partition by pa_drugs.claim_line_id
             order by
                 authorizations.end_date desc nulls last,
-                authorizations.authorization_id asc
+                authorizations.authorization_id asc nulls last
         ) as note_rank
 
     from pa_drugs
@@ -138,33 +150,67 @@ missing_drug_hits as (
 
 ),
 
+propagating_drug_lines as (
+
+    {#-
+        A drug the policy excludes (chemotherapy, hydration fluid) is not
+        decided here, so its missing authorization does not reach the
+        administration lines either.
+    -#}
+    select * from missing_drug_lines
+    where not is_chemotherapy_drug and not is_hydration_fluid
+
+),
+
 administration_matches as (
 
     select
         administrations.claim_line_id,
-        missing_drug_lines.hcpcs_code as drug_hcpcs_code,
-        missing_drug_lines.claim_id as drug_claim_id,
-        missing_drug_lines.claim_line_number as drug_claim_line_number,
+        propagating_drug_lines.hcpcs_code as drug_hcpcs_code,
+        propagating_drug_lines.claim_id as drug_claim_id,
+        propagating_drug_lines.claim_line_number as drug_claim_line_number,
         row_number() over (
             partition by administrations.claim_line_id
             order by
                 case
-                    when missing_drug_lines.claim_id = administrations.claim_id
+                    when
+                        propagating_drug_lines.claim_id
+                        = administrations.claim_id
                         then 0
                     else 1
-                end asc,
-                missing_drug_lines.claim_id asc,
-                missing_drug_lines.claim_line_number asc nulls last
+                end asc nulls last,
+                propagating_drug_lines.claim_id asc nulls last,
+                propagating_drug_lines.claim_line_number asc nulls last
         ) as match_rank
 
     from lines as administrations
-    inner join missing_drug_lines
+    inner join propagating_drug_lines
         on
-            administrations.person_id = missing_drug_lines.person_id
-            and administrations.service_date = missing_drug_lines.service_date
+            administrations.person_id = propagating_drug_lines.person_id
+            and administrations.service_date
+            = propagating_drug_lines.service_date
             and administrations.billing_provider_key
-            = missing_drug_lines.billing_provider_key
-    where administrations.is_admin_line
+            = propagating_drug_lines.billing_provider_key
+    left join route_map
+        on
+            administrations.admin_route = route_map.admin_route
+            and concat(
+                '|', coalesce(propagating_drug_lines.drug_usual_routes, ''),
+                '|'
+            )
+            like concat('%|', route_map.drug_route, '|%')
+    where
+        administrations.is_admin_line
+        and administrations.admin_category != 'hydration'
+        and (
+            {#- the administration's route fits the drug, or one of the
+                two routes is unknown -#}
+            route_map.admin_route is not null
+            or coalesce(propagating_drug_lines.drug_usual_routes, '') = ''
+            or administrations.admin_route not in (
+                select checked_routes.admin_route from checked_routes
+            )
+        )
 
 ),
 
@@ -174,10 +220,12 @@ missing_administration_hits as (
         claim_line_id,
         'PA_MISSING' as rule_id,
         concat(
-            'the drug it administers, ', drug_hcpcs_code,
+            'drug ', drug_hcpcs_code,
             ' on claim ', drug_claim_id,
             ' line ', {{ as_text('drug_claim_line_number') }},
-            ', needs prior authorization and has none on file'
+            ', billed for the same person, date and provider by a route',
+            ' this administration fits, needs prior authorization and has',
+            ' none on file'
         ) as evidence,
         drug_claim_id as evidence_claim_id,
         drug_claim_line_number as evidence_claim_line_number
@@ -194,10 +242,10 @@ running_units as (
         sum(coalesce(service_unit_quantity, 0)) over (
             partition by authorization_id, person_id, hcpcs_code, start_date
             order by
-                service_date asc,
-                claim_id asc,
+                service_date asc nulls last,
+                claim_id asc nulls last,
                 claim_line_number asc nulls last,
-                data_source asc
+                data_source asc nulls last
             rows between unbounded preceding and current row
         ) as units_to_date
 
@@ -220,7 +268,7 @@ units_hits as (
         claim_line_number as evidence_claim_line_number
 
     from running_units
-    where units_to_date > coalesce(authorized_units, 0)
+    where authorized_units is not null and units_to_date > authorized_units
 
 ),
 

@@ -24,9 +24,9 @@ initials as (
             partition by person_id, service_date, billing_provider_key
             order by
                 hierarchy_rank asc nulls last,
-                claim_id asc,
+                claim_id asc nulls last,
                 claim_line_number asc nulls last,
-                data_source asc
+                data_source asc nulls last
         ) as initial_order
 
     from lines

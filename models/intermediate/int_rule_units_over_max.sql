@@ -53,9 +53,9 @@ counted as (
                 over (
                     partition by person_id, service_date, hcpcs_code
                     order by
-                        claim_id asc,
+                        claim_id asc nulls last,
                         claim_line_number asc nulls last,
-                        data_source asc
+                        data_source asc nulls last
                     rows between unbounded preceding and current row
                 )
         end as units_to_date

@@ -67,7 +67,7 @@ ordered_hits as (
         *,
         row_number() over (
             partition by claim_line_id
-            order by action_rank asc, precedence asc
+            order by action_rank asc nulls last, precedence asc nulls last
         ) as hit_order
 
     from ranked_hits

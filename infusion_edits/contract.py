@@ -69,8 +69,17 @@ MEDICAL_CLAIM = TableContract(
         "ndc_quantity",
         "ndc_unit",
         "administration_minutes",
+        "claim_frequency_code",
+        "original_claim_id",
+        "file_name",
+        "ingest_datetime",
+        "source_row_number",
     ),
 )
+
+# Filled by the DuckDB loader with the row's position in its file when the
+# file has no such column, so that a rejected line can be found again.
+ROW_NUMBER_COLUMN = "source_row_number"
 
 PRIOR_AUTHORIZATION = TableContract(
     name="prior_authorization",

@@ -12,7 +12,12 @@ from pathlib import Path
 
 import duckdb
 
-from infusion_edits.contract import CONTRACT_DOC, TABLES, TableContract
+from infusion_edits.contract import (
+    CONTRACT_DOC,
+    ROW_NUMBER_COLUMN,
+    TABLES,
+    TableContract,
+)
 
 RAW_SCHEMA = "raw"
 
@@ -81,6 +86,8 @@ def select_list(table: TableContract, columns: list[str]) -> str:
         if name in present:
             source = '"' + present[name].replace('"', '""') + '"'
             parts.append(f'cast({source} as varchar) as "{name}"')
+        elif name == ROW_NUMBER_COLUMN and columns:
+            parts.append(f'cast(row_number() over () as varchar) as "{name}"')
         else:
             parts.append(f'cast(null as varchar) as "{name}"')
     return ",\n    ".join(parts)

@@ -72,3 +72,33 @@
             then cast({{ safe_numeric(expression) }} as {{ dbt.type_int() }})
     end
 {%- endmacro %}
+
+
+{% macro safe_timestamp(expression) -%}
+    {{ return(
+        adapter.dispatch('safe_timestamp', 'infusion_edits')(expression)
+    ) }}
+{%- endmacro %}
+
+{% macro default__safe_timestamp(expression) -%}
+    {{ exceptions.raise_compiler_error(
+        "infusion_edits has no safe timestamp cast for adapter " ~ target.type
+    ) }}
+{%- endmacro %}
+
+{% macro duckdb__safe_timestamp(expression) -%}
+    try_cast({{ clean_text(expression) }} as timestamp)
+{%- endmacro %}
+
+{% macro spark__safe_timestamp(expression) -%}
+    try_cast({{ clean_text(expression) }} as timestamp)
+{%- endmacro %}
+
+{% macro postgres__safe_timestamp(expression) -%}
+    case
+        when {{ clean_text(expression) }}
+            ~ ('^[0-9]{4}-[0-9]{2}-[0-9]{2}'
+            || '([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$')
+            then cast({{ clean_text(expression) }} as timestamp)
+    end
+{%- endmacro %}

@@ -1,21 +1,44 @@
 {#
-    Reconciliation: every administration and drug line of the staged input
-    has exactly one row in the decision mart, and the mart has no other
-    line. Returns the lines that break this.
+    Reconciliation, line by line: every input line is staged or reported in
+    rejected_claim_lines, never both and never neither (counted on the raw
+    source); every administration and drug line that was staged, or
+    rejected as not evaluable, has exactly one row in the decision mart;
+    the mart has no other row. Returns the lines or counts that break this.
 #}
 
 with
+
+source_rows as (
+
+    select count(*) as row_count
+    from {{ source('claims', 'medical_claim') }}
+
+),
+
+staged_rows as (
+
+    select count(*) as row_count
+    from {{ ref('stg_claims__medical_claim') }}
+
+),
+
+rejected_rows as (
+
+    select count(*) as row_count
+    from {{ ref('rejected_claim_lines') }}
+
+),
 
 decidable as (
 
     select claim_line_id from {{ ref('int_claim_lines_classified') }}
     where is_admin_line or is_drug_line
 
-),
+    union all
 
-staged as (
-
-    select claim_line_id from {{ ref('stg_claims__medical_claim') }}
+    select rejected_line_id as claim_line_id
+    from {{ ref('rejected_claim_lines') }}
+    where line_status = 'rejected' and line_kind != 'other'
 
 ),
 
@@ -27,6 +50,21 @@ decisions as (
 
     from {{ ref('admin_line_decisions') }}
     group by claim_line_id
+
+),
+
+count_mismatch as (
+
+    select
+        'input rows != staged rows + rejected rows' as claim_line_id,
+        'counts' as problem
+
+    from source_rows
+    cross join staged_rows
+    cross join rejected_rows
+    where
+        source_rows.row_count
+        != staged_rows.row_count + rejected_rows.row_count
 
 ),
 
@@ -68,28 +106,15 @@ unexpected as (
 
 ),
 
-lost as (
-
-    select
-        staged.claim_line_id,
-        'staged line missing from classification' as problem
-
-    from staged
-    left join {{ ref('int_claim_lines_classified') }} as classified
-        on staged.claim_line_id = classified.claim_line_id
-    where classified.claim_line_id is null
-
-),
-
 final as (
 
+    select * from count_mismatch
+    union all
     select * from missing
     union all
     select * from doubled
     union all
     select * from unexpected
-    union all
-    select * from lost
 
 )
 

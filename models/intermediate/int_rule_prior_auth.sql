@@ -115,20 +115,83 @@ nearest_other_authorization as (
 
 ),
 
-missing_drug_lines as (
+unreadable_authorizations as (
 
+    {#-
+        An approved authorization for the person and code whose dates do
+        not parse: it may cover the line, so the check cannot be made and
+        the line goes to review (INVALID_INPUT) instead of a denial.
+    -#}
     select
-        pa_drugs.*,
-        coalesce(nearest_other_authorization.note, '') as note
+        pa_drugs.claim_line_id,
+        pa_drugs.claim_id,
+        pa_drugs.claim_line_number,
+        concat(
+            'authorization ', coalesce(approved.authorization_id, '?'),
+            ' for ', pa_drugs.hcpcs_code, ' has a date that does not',
+            ' parse (start "', coalesce(approved.raw_start_date, ''),
+            '", end "', coalesce(approved.raw_end_date, ''),
+            '"), so whether it covers this line cannot be checked'
+        ) as evidence,
+        row_number() over (
+            partition by pa_drugs.claim_line_id
+            order by approved.authorization_id asc nulls last
+        ) as unreadable_rank
+
+    from pa_drugs
+    inner join approved_authorizations as approved
+        on
+            pa_drugs.person_id = approved.person_id
+            and pa_drugs.hcpcs_code = approved.hcpcs_code
+    where approved.start_date is null or approved.end_date is null
+
+),
+
+uncovered_lines as (
+
+    select pa_drugs.*
 
     from pa_drugs
     left join covered_lines
         on pa_drugs.claim_line_id = covered_lines.claim_line_id
+    where covered_lines.claim_line_id is null
+
+),
+
+unverifiable_hits as (
+
+    select
+        unreadable_authorizations.claim_line_id,
+        'INVALID_INPUT' as rule_id,
+        unreadable_authorizations.evidence,
+        unreadable_authorizations.claim_id as evidence_claim_id,
+        unreadable_authorizations.claim_line_number
+            as evidence_claim_line_number
+
+    from unreadable_authorizations
+    inner join uncovered_lines
+        on
+            unreadable_authorizations.claim_line_id
+            = uncovered_lines.claim_line_id
+    where unreadable_authorizations.unreadable_rank = 1
+
+),
+
+missing_drug_lines as (
+
+    select
+        uncovered_lines.*,
+        coalesce(nearest_other_authorization.note, '') as note
+
+    from uncovered_lines
     left join nearest_other_authorization
         on
-            pa_drugs.claim_line_id = nearest_other_authorization.claim_line_id
+            uncovered_lines.claim_line_id
+            = nearest_other_authorization.claim_line_id
             and nearest_other_authorization.note_rank = 1
-    where covered_lines.claim_line_id is null
+    left join unverifiable_hits
+        on uncovered_lines.claim_line_id = unverifiable_hits.claim_line_id
+    where unverifiable_hits.claim_line_id is null
 
 ),
 
@@ -274,6 +337,8 @@ units_hits as (
 
 final as (
 
+    select * from unverifiable_hits
+    union all
     select * from missing_drug_hits
     union all
     select * from missing_administration_hits

@@ -7,9 +7,15 @@
 
 with
 
-lines as (
+all_lines as (
 
     select * from {{ ref('int_claim_lines_classified') }}
+
+),
+
+lines as (
+
+    select * from all_lines
     where is_admin_line or is_drug_line
 
 ),
@@ -30,6 +36,57 @@ catalog as (
 policy as (
 
     select * from {{ ref('policy') }}
+
+),
+
+rejected as (
+
+    select * from {{ ref('rejected_claim_lines') }}
+    where line_status = 'rejected' and line_kind != 'other'
+
+),
+
+invalid_catalog as (
+
+    select * from catalog
+    where rule_id = 'INVALID_INPUT'
+
+),
+
+claim_files as (
+
+    select
+        claim_id,
+        max(file_date) as claim_file_date
+
+    from all_lines
+    group by claim_id
+
+),
+
+other_claim_evidence as (
+
+    select distinct
+        hits.claim_line_id,
+        hits.evidence_claim_id
+
+    from hits
+    inner join lines
+        on hits.claim_line_id = lines.claim_line_id
+    where hits.evidence_claim_id != lines.claim_id
+
+),
+
+evidence_claim_lists as (
+
+    select
+        claim_line_id,
+        {{ dbt.listagg(
+            'evidence_claim_id', "','", 'order by evidence_claim_id'
+        ) }} as decided_with_claim_ids
+
+    from other_claim_evidence
+    group by claim_line_id
 
 ),
 
@@ -103,6 +160,12 @@ decided as (
         deciding_hits.rule_id,
         rule_lists.rule_ids,
         coalesce(rule_lists.rule_count, 0) as rule_count,
+        evidence_claim_lists.decided_with_claim_ids,
+        coalesce(
+            deciding_hits.evidence_claim_id != lines.claim_id
+            and evidence_files.claim_file_date > own_files.claim_file_date,
+            false
+        ) as is_decided_by_later_claim,
         deciding_hits.group_code,
         deciding_hits.carc,
         deciding_hits.rarc,
@@ -144,10 +207,16 @@ decided as (
         on lines.claim_line_id = deciding_hits.claim_line_id
     left join rule_lists
         on lines.claim_line_id = rule_lists.claim_line_id
+    left join evidence_claim_lists
+        on lines.claim_line_id = evidence_claim_lists.claim_line_id
+    left join claim_files as own_files
+        on lines.claim_id = own_files.claim_id
+    left join claim_files as evidence_files
+        on deciding_hits.evidence_claim_id = evidence_files.claim_id
 
 ),
 
-final as (
+evaluated as (
 
     select
         -- ids
@@ -209,6 +278,8 @@ final as (
         ) as explanation,
         decided.evidence_claim_id,
         decided.evidence_claim_line_number,
+        decided.decided_with_claim_ids,
+        decided.is_decided_by_later_claim,
 
         -- policy
         policy.policy_id,
@@ -217,6 +288,90 @@ final as (
 
     from decided
     cross join policy
+
+),
+
+not_evaluable as (
+
+    {#- Administration and drug lines the input contract rejected. -#}
+    select
+        -- ids
+        rejected.rejected_line_id as claim_line_id,
+        rejected.claim_id,
+        rejected.claim_line_number,
+        rejected.data_source,
+        rejected.person_id,
+
+        -- line
+        cast(null as {{ dbt.type_string() }}) as claim_type,
+        rejected.line_kind,
+        rejected.service_date,
+        rejected.code_as_read as hcpcs_code,
+        cast(null as {{ dbt.type_string() }}) as hcpcs_modifier_1,
+        cast(null as {{ dbt.type_string() }}) as hcpcs_modifier_2,
+        cast(null as {{ dbt.type_string() }}) as hcpcs_modifier_3,
+        cast(null as {{ dbt.type_string() }}) as hcpcs_modifier_4,
+        cast(null as {{ dbt.type_string() }}) as hcpcs_modifier_5,
+        cast(null as decimal(18, 4)) as service_unit_quantity,
+        cast(null as {{ dbt.type_string() }}) as ndc_code,
+        cast(null as {{ dbt.type_string() }}) as billing_npi,
+        cast(null as {{ dbt.type_string() }}) as billing_provider_key,
+        cast(null as {{ dbt.type_string() }}) as facility_npi,
+        cast(null as {{ dbt.type_string() }}) as payer,
+        cast(null as {{ dbt.type_string() }}) as plan_name,
+
+        -- amounts
+        rejected.allowed_amount,
+        rejected.paid_amount,
+        0 as amount_at_risk,
+
+        -- decision
+        invalid_catalog.action as decision,
+        invalid_catalog.rule_id,
+        invalid_catalog.rule_id as rule_ids,
+        1 as rule_count,
+        invalid_catalog.group_code,
+        invalid_catalog.carc,
+        invalid_catalog.rarc,
+        invalid_catalog.policy_section,
+        replace(
+            invalid_catalog.message_template,
+            '{evidence}',
+            concat(
+                rejected.reason,
+                ' (row ',
+                coalesce({{ as_text('rejected.source_row_number') }}, '?'),
+                ' of ', coalesce(rejected.file_name, 'the input'),
+                '; code as sent "', coalesce(rejected.raw_hcpcs_code, ''),
+                '", units "',
+                coalesce(rejected.raw_service_unit_quantity, ''),
+                '", line date "',
+                coalesce(rejected.raw_claim_line_start_date, ''),
+                '", claim date "',
+                coalesce(rejected.raw_claim_start_date, ''), '")'
+            )
+        ) as explanation,
+        cast(null as {{ dbt.type_string() }}) as evidence_claim_id,
+        cast(null as {{ dbt.type_int() }}) as evidence_claim_line_number,
+        cast(null as {{ dbt.type_string() }}) as decided_with_claim_ids,
+        false as is_decided_by_later_claim,
+
+        -- policy
+        policy.policy_id,
+        policy.policy_version,
+        {{ timestamp_literal(var('run_started_at')) }} as evaluated_at
+
+    from rejected
+    cross join invalid_catalog
+    cross join policy
+
+),
+
+final as (
+
+    select * from evaluated
+    union all
+    select * from not_evaluable
 
 )
 

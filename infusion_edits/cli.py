@@ -23,7 +23,9 @@ from infusion_edits.demo_data import DEMO_VARS, write_demo
 from infusion_edits.export import (
     export_decisions,
     export_paths,
+    format_accounting,
     format_summary,
+    input_accounting,
     summary_rows,
 )
 from infusion_edits.loader import InputError, load_inputs
@@ -56,12 +58,18 @@ def exclusive_database(database: Path) -> Iterator[None]:
         yield
 
 
-def dbt_build(database: Path, dbt_vars: dict[str, object]) -> int:
-    """Run dbt build (models, seeds and every test) on the database."""
+def dbt_build(
+    database: Path, dbt_vars: dict[str, object], with_tests: bool = True
+) -> int:
+    """Run dbt build (models, seeds and, unless told not to, every data and
+    unit test) on the database."""
     env = dict(os.environ, INFUSION_EDITS_DUCKDB_PATH=str(database))
+    # --full-refresh recreates the seeds, so a database built by an older
+    # version of the project takes the seeds' new columns.
     command = [
         str(Path(sys.executable).with_name("dbt")),
         "build",
+        "--full-refresh",
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",
@@ -69,6 +77,8 @@ def dbt_build(database: Path, dbt_vars: dict[str, object]) -> int:
         "--vars",
         json.dumps(dbt_vars),
     ]
+    if not with_tests:
+        command += ["--exclude-resource-type", "test", "unit_test"]
     return subprocess.call(command, cwd=PROJECT_DIR, env=env)
 
 
@@ -96,13 +106,16 @@ def run(args: argparse.Namespace) -> int:
             "Loaded "
             + ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
         )
-        status = dbt_build(database, dbt_vars)
+        status = dbt_build(database, dbt_vars, with_tests=not args.no_tests)
         if status != 0:
             print("dbt build failed: nothing was exported.", file=sys.stderr)
             return status
         paths = export_decisions(database, output_dir)
     print(format_summary(summary_rows(database)))
-    print("Decisions written to " + ", ".join(str(p) for p in paths.values()))
+    print(
+        format_accounting(counts["medical_claim"], input_accounting(database))
+    )
+    print("Written: " + ", ".join(str(p) for p in paths.values()))
     return 0
 
 
@@ -120,6 +133,11 @@ def parser() -> argparse.ArgumentParser:
     run_command.add_argument("--output-dir", default="output")
     run_command.add_argument("--vars", default="{}")
     run_command.add_argument("--database", default=str(DEFAULT_DATABASE))
+    run_command.add_argument(
+        "--no-tests",
+        action="store_true",
+        help="build models and seeds only (faster; for repeated runs)",
+    )
     run_command.set_defaults(handler=run)
     return root
 

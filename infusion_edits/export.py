@@ -1,4 +1,4 @@
-"""Export of the decision mart and a summary without member identifiers."""
+"""Export of the marts and a run summary without member identifiers."""
 
 from __future__ import annotations
 
@@ -7,42 +7,51 @@ from pathlib import Path
 import duckdb
 
 MART = "admin_line_decisions"
-ORDER = "claim_id, claim_line_number, data_source"
+REJECTED = "rejected_claim_lines"
+ORDERS = {
+    MART: "claim_id, claim_line_number, data_source, claim_line_id",
+    REJECTED: "rejected_line_id",
+}
+FORMATS = {"parquet": "format parquet", "csv": "format csv, header true"}
 
 
-def mart_relation(connection: duckdb.DuckDBPyConnection) -> str:
-    """The schema-qualified name of the decision mart in the database."""
+def mart_relation(
+    connection: duckdb.DuckDBPyConnection, name: str = MART
+) -> str:
+    """The schema-qualified name of a mart in the database."""
     rows = connection.execute(
         "select table_schema from information_schema.tables "
         "where table_name = ? order by table_schema",
-        [MART],
+        [name],
     ).fetchall()
     if not rows:
-        raise RuntimeError(f"{MART} was not built: run dbt build first.")
-    return f'"{rows[0][0]}"."{MART}"'
+        raise RuntimeError(f"{name} was not built: run dbt build first.")
+    return f'"{rows[0][0]}"."{name}"'
 
 
 def export_paths(output_dir: Path) -> dict[str, Path]:
-    """Where the decisions are written, by format."""
+    """Where the marts are written, by '<mart>.<format>'."""
     return {
-        "parquet": output_dir / f"{MART}.parquet",
-        "csv": output_dir / f"{MART}.csv",
+        f"{name}.{fmt}": output_dir / f"{name}.{fmt}"
+        for name in ORDERS
+        for fmt in FORMATS
     }
 
 
 def export_decisions(database: Path, output_dir: Path) -> dict[str, Path]:
-    """Write the mart as Parquet and CSV, in a stable row order."""
+    """Write the decision mart and the rejected lines as Parquet and CSV,
+    in a stable row order."""
     output_dir.mkdir(parents=True, exist_ok=True)
     paths = export_paths(output_dir)
     with duckdb.connect(str(database), read_only=True) as connection:
-        relation = mart_relation(connection)
-        query = f"select * from {relation} order by {ORDER}"
-        for fmt, path in paths.items():
-            target = str(path).replace("'", "''")
-            options = "format parquet" if fmt == "parquet" else "format csv"
-            if fmt == "csv":
-                options += ", header true"
-            connection.execute(f"copy ({query}) to '{target}' ({options})")
+        for name, order in ORDERS.items():
+            query = (
+                f"select * from {mart_relation(connection, name)} "
+                f"order by {order}"
+            )
+            for fmt, options in FORMATS.items():
+                target = str(paths[f"{name}.{fmt}"]).replace("'", "''")
+                connection.execute(f"copy ({query}) to '{target}' ({options})")
     return paths
 
 
@@ -58,6 +67,16 @@ def summary_rows(database: Path) -> list[tuple[str, str, int, float]]:
         ).fetchall()
 
 
+def input_accounting(database: Path) -> list[tuple[str, str, int]]:
+    """Input lines not evaluated, by status and reason."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        relation = mart_relation(connection, REJECTED)
+        return connection.execute(
+            f"select line_status, reason_code, count(*) from {relation} "
+            "group by 1, 2 order by 1, 2"
+        ).fetchall()
+
+
 def format_summary(rows: list[tuple[str, str, int, float]]) -> str:
     """A plain-text table of the summary rows with a total line."""
     header = f"{'decision':<12} {'rule_id':<22} {'lines':>7} {'at risk':>12}"
@@ -70,4 +89,18 @@ def format_summary(rows: list[tuple[str, str, int, float]]) -> str:
     risk = sum(row[3] or 0 for row in rows)
     lines.append("-" * len(header))
     lines.append(f"{'total':<12} {'':<22} {total:>7} {risk:>12,.2f}")
+    return "\n".join(lines)
+
+
+def format_accounting(loaded: int, rows: list[tuple[str, str, int]]) -> str:
+    """Input lines loaded, and those not evaluated by status and reason."""
+    not_evaluated = sum(row[2] for row in rows)
+    lines = [
+        f"Input lines: {loaded}; evaluated: {loaded - not_evaluated}; "
+        f"not evaluated: {not_evaluated}"
+    ]
+    lines += [
+        f"  {status:<11} {reason:<24} {count:>7}"
+        for status, reason, count in rows
+    ]
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 #   make run                                  demo claims -> output/
 #   make run INPUT_DIR=path OUTPUT_DIR=path VARS='{...}'   your own files
 #   make test                                 lint, dbt build, pytest
+#   make test-postgres                        the same build on PostgreSQL
 
 PYTHON ?= python3
 VENV := .venv
@@ -43,3 +44,5 @@ test: lint
 
 clean:
 	rm -rf target build output logs
+
+include mk/postgres.mk

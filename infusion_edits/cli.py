@@ -63,7 +63,11 @@ def dbt_build(
 ) -> int:
     """Run dbt build (models, seeds and, unless told not to, every data and
     unit test) on the database."""
-    env = dict(os.environ, INFUSION_EDITS_DUCKDB_PATH=str(database))
+    env = dict(
+        os.environ,
+        INFUSION_EDITS_DUCKDB_PATH=str(database),
+        INFUSION_EDITS_TARGET="duckdb",
+    )
     # --full-refresh recreates the seeds, so a database built by an older
     # version of the project takes the seeds' new columns.
     command = [

@@ -43,10 +43,51 @@ primary_reasons as (
 
 ),
 
+{#-
+    The seed lookups below use ranges and prefixes (inequality joins), so
+    they run on the distinct codes and code combinations, a few thousand
+    rows, and the results are joined back to the lines on equality.
+-#}
+line_features as (
+
+    select
+        *,
+        concat_ws(
+            '|',
+            coalesce(place_of_service_code, ''),
+            coalesce(bill_type_code, ''),
+            coalesce(revenue_center_code, ''),
+            coalesce(hcpcs_code, '')
+        ) as feature_key
+
+    from lines
+
+),
+
+features as (
+
+    select distinct
+        feature_key,
+        place_of_service_code,
+        bill_type_code,
+        revenue_center_code,
+        hcpcs_code
+
+    from line_features
+
+),
+
+codes as (
+
+    select distinct hcpcs_code from lines
+    where hcpcs_code is not null
+
+),
+
 drug_matches as (
 
     select
-        lines.claim_line_id,
+        codes.hcpcs_code,
         drug_codes.label as drug_label,
         drug_codes.usual_routes as drug_usual_routes,
         drug_codes.is_chemotherapy,
@@ -54,18 +95,18 @@ drug_matches as (
         drug_codes.is_complex_biologic,
         drug_codes.requires_prior_auth,
         row_number() over (
-            partition by lines.claim_line_id
+            partition by codes.hcpcs_code
             order by
                 drug_codes.hcpcs_code_from desc nulls last,
                 drug_codes.hcpcs_code_to asc nulls last
         ) as match_rank
 
-    from lines
+    from codes
     inner join drug_codes
         on
-            lines.hcpcs_code >= drug_codes.hcpcs_code_from
-            and lines.hcpcs_code <= drug_codes.hcpcs_code_to
-            and length(lines.hcpcs_code) = length(drug_codes.hcpcs_code_from)
+            codes.hcpcs_code >= drug_codes.hcpcs_code_from
+            and codes.hcpcs_code <= drug_codes.hcpcs_code_to
+            and length(codes.hcpcs_code) = length(drug_codes.hcpcs_code_from)
 
 ),
 
@@ -79,65 +120,66 @@ best_drug_match as (
 home_health_matches as (
 
     select
-        lines.claim_line_id,
+        features.feature_key,
         min(home_health.label) as home_health_indicator
 
-    from lines
+    from features
     inner join home_health
         on
             (
                 home_health.indicator_type = 'place_of_service'
-                and lines.place_of_service_code = home_health.value_from
+                and features.place_of_service_code = home_health.value_from
             )
             or (
                 home_health.indicator_type = 'bill_type_prefix'
                 and substr(
-                    lines.bill_type_code, 1, length(home_health.value_from)
+                    features.bill_type_code, 1, length(home_health.value_from)
                 ) = home_health.value_from
             )
             or (
                 home_health.indicator_type = 'revenue_code_prefix'
                 and substr(
-                    lines.revenue_center_code,
+                    features.revenue_center_code,
                     1,
                     length(home_health.value_from)
                 ) = home_health.value_from
             )
             or (
                 home_health.indicator_type = 'hcpcs_range'
-                and lines.hcpcs_code >= home_health.value_from
-                and lines.hcpcs_code <= home_health.value_to
-                and length(lines.hcpcs_code) = length(home_health.value_from)
+                and features.hcpcs_code >= home_health.value_from
+                and features.hcpcs_code <= home_health.value_to
+                and length(features.hcpcs_code)
+                = length(home_health.value_from)
             )
-    group by lines.claim_line_id
+    group by features.feature_key
 
 ),
 
 primary_reason_matches as (
 
     select
-        lines.claim_line_id,
+        features.feature_key,
         min(primary_reasons.label) as primary_reason_indicator
 
-    from lines
+    from features
     inner join primary_reasons
         on
             (
                 primary_reasons.indicator_type = 'revenue_code_prefix'
                 and substr(
-                    lines.revenue_center_code,
+                    features.revenue_center_code,
                     1,
                     length(primary_reasons.value_from)
                 ) = primary_reasons.value_from
             )
             or (
                 primary_reasons.indicator_type = 'hcpcs_range'
-                and lines.hcpcs_code >= primary_reasons.value_from
-                and lines.hcpcs_code <= primary_reasons.value_to
-                and length(lines.hcpcs_code)
+                and features.hcpcs_code >= primary_reasons.value_from
+                and features.hcpcs_code <= primary_reasons.value_to
+                and length(features.hcpcs_code)
                 = length(primary_reasons.value_from)
             )
-    group by lines.claim_line_id
+    group by features.feature_key
 
 ),
 
@@ -165,7 +207,7 @@ classified as (
         -- drug
         admin_codes.hcpcs_code is null
         and (
-            best_drug_match.claim_line_id is not null
+            best_drug_match.hcpcs_code is not null
             or {{ in_list(
                 'substr(lines.hcpcs_code, 1, 1)',
                 var('drug_code_prefixes'),
@@ -206,17 +248,17 @@ classified as (
             false
         ) as is_institutional_outpatient
 
-    from lines
+    from line_features as lines
     left join admin_codes
         on lines.hcpcs_code = admin_codes.hcpcs_code
     left join em_services
         on lines.hcpcs_code = em_services.hcpcs_code
     left join best_drug_match
-        on lines.claim_line_id = best_drug_match.claim_line_id
+        on lines.hcpcs_code = best_drug_match.hcpcs_code
     left join home_health_matches
-        on lines.claim_line_id = home_health_matches.claim_line_id
+        on lines.feature_key = home_health_matches.feature_key
     left join primary_reason_matches
-        on lines.claim_line_id = primary_reason_matches.claim_line_id
+        on lines.feature_key = primary_reason_matches.feature_key
 
 ),
 

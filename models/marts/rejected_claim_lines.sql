@@ -49,16 +49,22 @@ compacted as (
 
 ),
 
+codes as (
+
+    select distinct code_as_read from compacted
+
+),
+
 drug_like as (
 
-    select distinct compacted.rejected_line_id
+    select distinct codes.code_as_read
 
-    from compacted
+    from codes
     inner join drug_codes
         on
-            compacted.code_as_read >= drug_codes.hcpcs_code_from
-            and compacted.code_as_read <= drug_codes.hcpcs_code_to
-            and length(compacted.code_as_read)
+            codes.code_as_read >= drug_codes.hcpcs_code_from
+            and codes.code_as_read <= drug_codes.hcpcs_code_to
+            and length(codes.code_as_read)
             = length(drug_codes.hcpcs_code_from)
 
 ),
@@ -80,7 +86,7 @@ final as (
         case
             when admin_codes.hcpcs_code is not null then 'administration'
             when
-                drug_like.rejected_line_id is not null
+                drug_like.code_as_read is not null
                 or {{ in_list(
                     'substr(compacted.code_as_read, 1, 1)',
                     var('drug_code_prefixes'),
@@ -111,7 +117,7 @@ final as (
     left join admin_codes
         on compacted.code_as_read = admin_codes.hcpcs_code
     left join drug_like
-        on compacted.rejected_line_id = drug_like.rejected_line_id
+        on compacted.code_as_read = drug_like.code_as_read
 
 )
 

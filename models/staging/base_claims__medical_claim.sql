@@ -4,7 +4,10 @@
     says why) or superseded (an older copy of the line, or a claim that a
     void or a replacement took the place of). stg_claims__medical_claim
     keeps the accepted lines; rejected_claim_lines reports the others.
+    A table, not a view: both read it, and its windows run over every line.
 #}
+
+{{ config(materialized='table') }}
 
 with
 

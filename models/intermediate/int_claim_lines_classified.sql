@@ -43,11 +43,9 @@ primary_reasons as (
 
 ),
 
-{#-
-    The seed lookups below use ranges and prefixes (inequality joins), so
-    they run on the distinct codes and code combinations, a few thousand
-    rows, and the results are joined back to the lines on equality.
--#}
+-- The seed lookups below use ranges and prefixes (inequality joins), so
+-- they run on the distinct codes and code combinations, a few thousand
+-- rows, and the results are joined back to the lines on equality.
 line_features as (
 
     select
@@ -186,7 +184,7 @@ primary_reason_matches as (
 classified as (
 
     select
-        lines.*,
+        line_features.*,
 
         -- administration
         admin_codes.hcpcs_code is not null as is_admin_line,
@@ -209,7 +207,7 @@ classified as (
         and (
             best_drug_match.hcpcs_code is not null
             or {{ in_list(
-                'substr(lines.hcpcs_code, 1, 1)',
+                'substr(line_features.hcpcs_code, 1, 1)',
                 var('drug_code_prefixes'),
                 case_insensitive=true
             ) }}
@@ -239,26 +237,26 @@ classified as (
             end
         ) as primary_reason_indicator,
         coalesce(
-            lines.claim_type = 'institutional'
+            line_features.claim_type = 'institutional'
             and {{ not_in_list(
-                "substr(coalesce(lines.bill_type_code, ''), 1, 3)",
+                "substr(coalesce(line_features.bill_type_code, ''), 1, 3)",
                 var('inpatient_bill_type_prefixes')
             ) }}
-            and lines.drg_code is null,
+            and line_features.drg_code is null,
             false
         ) as is_institutional_outpatient
 
-    from line_features as lines
+    from line_features
     left join admin_codes
-        on lines.hcpcs_code = admin_codes.hcpcs_code
+        on line_features.hcpcs_code = admin_codes.hcpcs_code
     left join em_services
-        on lines.hcpcs_code = em_services.hcpcs_code
+        on line_features.hcpcs_code = em_services.hcpcs_code
     left join best_drug_match
-        on lines.hcpcs_code = best_drug_match.hcpcs_code
+        on line_features.hcpcs_code = best_drug_match.hcpcs_code
     left join home_health_matches
-        on lines.feature_key = home_health_matches.feature_key
+        on line_features.feature_key = home_health_matches.feature_key
     left join primary_reason_matches
-        on lines.feature_key = primary_reason_matches.feature_key
+        on line_features.feature_key = primary_reason_matches.feature_key
 
 ),
 

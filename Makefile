@@ -3,6 +3,7 @@
 #   make run INPUT_DIR=path OUTPUT_DIR=path VARS='{...}'   your own files
 #   make test                                 lint, dbt build, pytest
 #   make test-postgres                        the same build on PostgreSQL
+#   make bench                                1M and 10M lines, timed
 
 PYTHON ?= python3
 VENV := .venv
@@ -46,3 +47,4 @@ clean:
 	rm -rf target build output logs
 
 include mk/postgres.mk
+include mk/bench.mk

@@ -1,0 +1,9 @@
+# Benchmark of the runner on generated claim volumes (1M and 10M lines by
+# default); writes docs/performance.md. Included from the main Makefile,
+# which defines STAMP and BIN. Test alone with:
+#   make -f Makefile -f mk/bench.mk bench
+
+.PHONY: bench
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py

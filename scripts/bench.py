@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import fcntl
 import importlib.util
 import json
 import os
@@ -25,7 +26,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -868,9 +870,31 @@ def parser() -> argparse.ArgumentParser:
     return root
 
 
+@contextmanager
+def bench_lock() -> Iterator[None]:
+    """Hold build/bench/.lock for the whole benchmark: two benchmarks at
+    once would share the run folders and each other's cores."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    with (BENCH_DIR / ".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise SystemExit(
+                "Another benchmark is running (build/bench/.lock); wait "
+                "for it to finish."
+            ) from error
+        yield
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure every size, then write the report."""
     args = parser().parse_args(argv)
+    with bench_lock():
+        return measure_and_report(args)
+
+
+def measure_and_report(args: argparse.Namespace) -> int:
+    """Measure every size (or load the kept measures), write the report."""
     results = []
     for lines in parse_sizes(args.sizes):
         if args.report_only:

@@ -1,7 +1,6 @@
 # Benchmark of the runner on generated claim volumes (1M and 10M lines by
 # default); writes docs/performance.md. Included from the main Makefile,
-# which defines STAMP and BIN. Test alone with:
-#   make -f Makefile -f mk/bench.mk bench
+# which defines STAMP and BIN: run it with `make bench`.
 
 .PHONY: bench
 

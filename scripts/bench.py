@@ -19,6 +19,7 @@ import fcntl
 import importlib.util
 import json
 import os
+import re
 import shlex
 import shutil
 import statistics
@@ -49,6 +50,12 @@ RATIO_TARGET = 3.0
 RATIO_TARGET_LINES = 10_000_000
 MEMORY_TARGET_MB = 3000.0  # 3 GB; 1 MB = 10**6 bytes
 SLOWEST = 5
+SLOW_COMMIT_SECONDS = 5.0
+# A line of dbt's debug log: time, level, thread, message.
+DBT_LOG_LINE = re.compile(
+    r"^(\d\d):(\d\d):(\d\d\.\d+) \[\w+\s*\] \[(Thread-\d+)[^\]]*\]: (.*)$"
+)
+COMMIT = re.compile(r"^On model\.[\w-]+\.(\w+): COMMIT$")
 # Lines of the runner's output that end a phase: the load of the input
 # files, and dbt's last model or test.
 LOG_MARKERS = {"loaded": "Loaded medical_claim", "dbt_done": "Finished running"}
@@ -57,22 +64,24 @@ BYTES_PER_MB = 1_000_000
 # Why a model costs what it costs at volume, from reading its SQL. Printed
 # beside the slowest models when a target is missed.
 MODEL_NOTES: dict[str, str] = {
+    "base_claims__medical_claim": (
+        "It cleans and casts every column of every input line and keeps "
+        "the raw text values beside them (about 80 columns), ranks copies "
+        "with a window over claim_id, line number and data source, and "
+        "uses the ranked `copies` CTE twice, so DuckDB materializes it: "
+        "every wide row goes through the window, the CTE and the table "
+        "write, which spill to disk under the memory limit at volume."
+    ),
     "int_claim_lines_classified": (
-        "Its `lines` CTE, the staging views with about 60 text columns per "
-        "line (raw copies included), is used four times, so DuckDB "
-        "materializes it, as it does the `copies` CTE of "
-        "base_claims__medical_claim (used twice); on top, a window over "
-        "claim_id, line number and data source ranks every line to find "
-        "copies, and the model writes a table of about 90 columns. Under "
-        "the memory limit these wide materializations spill to disk at "
-        "volume; the seed joins (nested loops on OR-ed conditions for home "
-        "health and primary reasons, a range join for drugs) cost far less."
+        "Its `lines` CTE (every accepted line, about 50 columns) and "
+        "`line_features` (the same plus a key) are each used twice, so "
+        "DuckDB materializes both, and it writes a table of about 75 "
+        "columns: the time goes into moving wide rows, which spill to disk "
+        "under the memory limit at volume, not into the seed lookups."
     ),
     "rejected_claim_lines": (
-        "It reads base_claims__medical_claim, a view, so the cleaning and "
-        "the copy-ranking window over every input line run a second time, "
-        "in parallel with int_claim_lines_classified and under the same "
-        "memory limit, only to keep the lines that are not accepted."
+        "It reads base_claims__medical_claim and keeps the lines that are "
+        "not accepted."
     ),
     "admin_line_decisions": (
         "Besides the decided lines it groups every classified line by "
@@ -80,11 +89,8 @@ MODEL_NOTES: dict[str, str] = {
         "the explanation strings."
     ),
     "int_rule_hits": (
-        "Its own SQL is small (a union of the rule models' hits). Its time "
-        "is DuckDB's checkpoint of the earlier wide tables: DuckDB puts "
-        "off the checkpoint while another model's transaction is open, "
-        "and with two dbt threads the first commit with none open is this "
-        "model's (see the COMMIT in the dbt log)."
+        "Its own SQL is small (a union of the rule models' hits); when it "
+        "is slow, the time is its COMMIT (see the slow COMMITs below)."
     ),
     "int_rule_scope": (
         "It writes one row per out-of-scope administration or drug line "
@@ -109,28 +115,28 @@ MODEL_NOTES: dict[str, str] = {
     ),
     "int_rule_units_over_max": (
         "A running sum of units per person, date and code over the capped "
-        "codes; small by itself, so a long time here is most likely "
-        "waiting on the threads and memory of a model running beside it."
+        "codes. Small by itself: a long time is its COMMIT (see the slow "
+        "COMMITs below) or waiting on a model running beside it."
     ),
     "int_rule_drug_fit": (
-        "Three filters over int_admin_encounters; small by itself, so a "
-        "long time here is most likely waiting on the threads and memory "
-        "of a model running beside it."
+        "Three filters over int_admin_encounters. Small by itself: a long "
+        "time is its COMMIT (see the slow COMMITs below) or waiting on a "
+        "model running beside it."
     ),
     "int_rule_exclusions": (
-        "It joins administration and drug lines to int_admin_encounters "
-        "and looks for home-health lines; small by itself, so a long time "
-        "here is most likely waiting on a model running beside it."
+        "It joins administration and drug lines to int_admin_encounters and "
+        "looks for home-health lines. Small by itself: a long time is its "
+        "COMMIT (see the slow COMMITs below) or waiting on a model running "
+        "beside it."
     ),
 }
 
-# Tests on the staging views recompute the views for each test.
+# Tests on a view recompute the view for each test.
 VIEW_TEST_NOTE = (
-    "Tests on `base_claims__medical_claim` and `stg_claims__medical_claim` "
-    "(views) recompute the staging chain, cleaning and the copy-ranking "
-    "window over every input line, once for each test."
+    "Tests on `stg_claims__medical_claim`, a view, read and filter "
+    "`base_claims__medical_claim` again for each test."
 )
-VIEW_NAMES = ("base_claims__medical_claim", "stg_claims__medical_claim")
+VIEW_NAMES = ("stg_claims__medical_claim",)
 
 
 @dataclass
@@ -164,6 +170,7 @@ class SizeResult:
     floor_matches: int
     slowest: list[tuple[str, float]] = field(default_factory=list)
     slowest_tests: list[tuple[str, float]] = field(default_factory=list)
+    slow_commits: list[tuple[str, float]] = field(default_factory=list)
     dbt_elapsed: float | None = None
 
     @property
@@ -461,6 +468,37 @@ def slowest_nodes(
     return sorted(timed, key=lambda item: item[1], reverse=True)[:count]
 
 
+def log_seconds(match: re.Match[str]) -> float:
+    """Seconds since midnight of a dbt debug log line."""
+    hours, minutes, seconds = match.group(1, 2, 3)
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def slow_commits(
+    dbt_log: Path, threshold: float = SLOW_COMMIT_SECONDS
+) -> list[tuple[str, float]]:
+    """Model COMMITs in dbt's debug log that took longer than threshold
+    seconds (until the same thread's next line), slowest first."""
+    if not dbt_log.is_file():
+        return []
+    open_commits: dict[str, tuple[str, float]] = {}
+    slow = []
+    for line in dbt_log.read_text(errors="replace").splitlines():
+        match = DBT_LOG_LINE.match(line)
+        if match is None:
+            continue
+        thread, message = match.group(4, 5)
+        if thread in open_commits:
+            model, started = open_commits.pop(thread)
+            seconds = (log_seconds(match) - started) % 86_400
+            if seconds > threshold:
+                slow.append((model, seconds))
+        commit = COMMIT.match(message)
+        if commit:
+            open_commits[thread] = (commit.group(1), log_seconds(match))
+    return sorted(slow, key=lambda item: item[1], reverse=True)
+
+
 def failed_nodes(results: dict[str, Any]) -> list[tuple[str, str]]:
     """Nodes that ended in error or failure, with dbt's message."""
     rows = results.get("results", [])
@@ -496,6 +534,7 @@ def measure_size(
         floor_seconds=floor_seconds,
         floor_matches=matches,
     )
+    result.slow_commits = slow_commits(size_dir / "models" / "logs" / "dbt.log")
     test_results = read_run_results(tests.run_results)
     if test_results is not None:
         result.slowest_tests = slowest_nodes(test_results, "test")
@@ -543,6 +582,9 @@ def load_result(lines: int) -> SizeResult:
             "slowest_tests": [
                 tuple(item) for item in data.get("slowest_tests", [])
             ],
+            "slow_commits": [tuple(item) for item in data["slow_commits"]]
+            if "slow_commits" in data
+            else slow_commits(runs["models"].log.parent / "logs" / "dbt.log"),
         }
     )
 
@@ -654,6 +696,45 @@ def target_checks(results: Sequence[SizeResult]) -> list[tuple[str, bool]]:
     return checks
 
 
+def ratio_parts(results: Sequence[SizeResult]) -> list[str]:
+    """How the phases of the models-only run compare with the floor
+    query at the size of the ratio target."""
+    lines = []
+    for result in results:
+        run = result.models
+        if result.lines != RATIO_TARGET_LINES or not run.load_seconds:
+            continue
+        floor = result.floor_seconds
+        parts = [
+            f"loading the inputs alone is {run.load_seconds / floor:,.0f}x"
+        ]
+        if run.dbt_seconds:
+            parts.append(f"the dbt build {run.dbt_seconds / floor:,.0f}x")
+        lines.append(
+            f"At {result.lines:,} lines, " + ", ".join(parts) + " the floor "
+            "query: the runner copies every input line into DuckDB as text "
+            "and dbt then writes several tables of every line, where the "
+            "floor query reads a few columns of the Parquet file once."
+        )
+    return lines
+
+
+def memory_parts(
+    checks: Sequence[tuple[str, bool]], args: argparse.Namespace
+) -> list[str]:
+    """Why peak memory misses its target, when it does."""
+    if all(met for label, met in checks if label.startswith("peak memory")):
+        return []
+    return [
+        "",
+        "Most of the peak is the dbt process: its DuckDB keeps up to "
+        f"INFUSION_EDITS_MEMORY_LIMIT ({args.memory_limit}) of buffers and "
+        "spills the rest to disk, so the limit sets the peak; staying under "
+        f"{MEMORY_TARGET_MB / 1000:g} GB needs a lower limit and more "
+        "spilling (not measured here).",
+    ]
+
+
 def slowest_section(result: SizeResult) -> list[str]:
     """The five slowest models of a models-only build, with notes."""
     if not result.slowest:
@@ -688,7 +769,24 @@ def slowest_section(result: SizeResult) -> list[str]:
     ]
     if notes:
         lines += ["", "Why, from the model SQL:", "", *notes]
-    return lines + tests_section(result)
+    return lines + commits_section(result) + tests_section(result)
+
+
+def commits_section(result: SizeResult) -> list[str]:
+    """The model COMMITs that took long in the models-only build."""
+    if not result.slow_commits:
+        return []
+    listed = ", ".join(
+        f"`{name}` {seconds:,.1f} s" for name, seconds in result.slow_commits
+    )
+    return [
+        "",
+        f"Slow COMMITs in dbt's log at {result.lines:,} lines: {listed}. "
+        "DuckDB checkpoints the tables written so far at a commit, but puts "
+        "the checkpoint off while another transaction is open; with two "
+        "dbt threads the deferred work lands on the first model that "
+        "commits alone, often a small one.",
+    ]
 
 
 def tests_section(result: SizeResult) -> list[str]:
@@ -767,7 +865,7 @@ def report(results: Sequence[SizeResult], args: argparse.Namespace) -> str:
         "",
         "```sh",
         command_line(args),
-        "# or: make -f Makefile -f mk/bench.mk bench",
+        "# or: make bench",
         "```",
         "",
         f"- Date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
@@ -803,7 +901,7 @@ def report(results: Sequence[SizeResult], args: argparse.Namespace) -> str:
     lines += [
         f"- {'met' if met else 'MISSED'}: {label}" for label, met in checks
     ]
-    lines.append("")
+    lines += ["", *ratio_parts(results), *memory_parts(checks, args), ""]
     for result in results:
         lines += failure_section(result)
     lines += [
@@ -825,7 +923,14 @@ def report(results: Sequence[SizeResult], args: argparse.Namespace) -> str:
         ]
     for result in results:
         lines += [*slowest_section(result), ""]
-    lines += ["## Data", ""]
+    lines += [
+        "## Data",
+        "",
+        "Other work may share the machine's cores: a 1-minute load average "
+        "well above 0 before a run means the build did not have the cores "
+        "to itself, and its times are longer than on an idle machine.",
+        "",
+    ]
     for result in results:
         generated = (
             f"generated in {result.generate_seconds:,.1f} s"

@@ -108,3 +108,57 @@
             ~ ')') }}
     end
 {%- endmacro %}
+
+
+{% macro indicator_matches(indicators, lines) -%}
+    {#-
+        True when a row of an indicator seed (indicator_type, value_from,
+        value_to) matches the line: place_of_service exactly,
+        bill_type_prefix and revenue_code_prefix by their leading
+        characters, hcpcs_range between value_from and value_to (codes of
+        the same length).
+    -#}
+    (
+        (
+            {{ indicators }}.indicator_type = 'place_of_service'
+            and {{ lines }}.place_of_service_code = {{ indicators }}.value_from
+        )
+        or (
+            {{ indicators }}.indicator_type = 'bill_type_prefix'
+            and substr(
+                {{ lines }}.bill_type_code,
+                1,
+                length({{ indicators }}.value_from)
+            ) = {{ indicators }}.value_from
+        )
+        or (
+            {{ indicators }}.indicator_type = 'revenue_code_prefix'
+            and substr(
+                {{ lines }}.revenue_center_code,
+                1,
+                length({{ indicators }}.value_from)
+            ) = {{ indicators }}.value_from
+        )
+        or (
+            {{ indicators }}.indicator_type = 'hcpcs_range'
+            and {{ lines }}.hcpcs_code >= {{ indicators }}.value_from
+            and {{ lines }}.hcpcs_code <= {{ indicators }}.value_to
+            and length({{ lines }}.hcpcs_code)
+            = length({{ indicators }}.value_from)
+        )
+    )
+{%- endmacro %}
+
+
+{% macro same_claim_first(candidate, line) -%}
+    {#-
+        Order-by terms that pick the evidence line for a line: one on the
+        same claim first, then the lowest claim id and line number.
+    -#}
+    case
+        when {{ candidate }}.claim_id = {{ line }}.claim_id then 0
+        else 1
+    end asc nulls last,
+    {{ candidate }}.claim_id asc nulls last,
+    {{ candidate }}.claim_line_number asc nulls last
+{%- endmacro %}

@@ -123,32 +123,7 @@ home_health_matches as (
 
     from features
     inner join home_health
-        on
-            (
-                home_health.indicator_type = 'place_of_service'
-                and features.place_of_service_code = home_health.value_from
-            )
-            or (
-                home_health.indicator_type = 'bill_type_prefix'
-                and substr(
-                    features.bill_type_code, 1, length(home_health.value_from)
-                ) = home_health.value_from
-            )
-            or (
-                home_health.indicator_type = 'revenue_code_prefix'
-                and substr(
-                    features.revenue_center_code,
-                    1,
-                    length(home_health.value_from)
-                ) = home_health.value_from
-            )
-            or (
-                home_health.indicator_type = 'hcpcs_range'
-                and features.hcpcs_code >= home_health.value_from
-                and features.hcpcs_code <= home_health.value_to
-                and length(features.hcpcs_code)
-                = length(home_health.value_from)
-            )
+        on {{ indicator_matches('home_health', 'features') }}
     group by features.feature_key
 
 ),
@@ -161,22 +136,7 @@ primary_reason_matches as (
 
     from features
     inner join primary_reasons
-        on
-            (
-                primary_reasons.indicator_type = 'revenue_code_prefix'
-                and substr(
-                    features.revenue_center_code,
-                    1,
-                    length(primary_reasons.value_from)
-                ) = primary_reasons.value_from
-            )
-            or (
-                primary_reasons.indicator_type = 'hcpcs_range'
-                and features.hcpcs_code >= primary_reasons.value_from
-                and features.hcpcs_code <= primary_reasons.value_to
-                and length(features.hcpcs_code)
-                = length(primary_reasons.value_from)
-            )
+        on {{ indicator_matches('primary_reasons', 'features') }}
     group by features.feature_key
 
 ),

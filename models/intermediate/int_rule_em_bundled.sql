@@ -43,14 +43,7 @@ matches as (
         administrations.billing_provider_key_source,
         row_number() over (
             partition by administrations.claim_line_id
-            order by
-                case
-                    when em_services.claim_id = administrations.claim_id
-                        then 0
-                    else 1
-                end asc nulls last,
-                em_services.claim_id asc nulls last,
-                em_services.claim_line_number asc nulls last
+            order by {{ same_claim_first('em_services', 'administrations') }}
         ) as match_rank,
         count(*) over (
             partition by administrations.claim_line_id

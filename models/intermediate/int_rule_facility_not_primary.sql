@@ -50,14 +50,7 @@ matches as (
         other_reasons.claim_line_number as reason_claim_line_number,
         row_number() over (
             partition by administrations.claim_line_id
-            order by
-                case
-                    when other_reasons.claim_id = administrations.claim_id
-                        then 0
-                    else 1
-                end asc nulls last,
-                other_reasons.claim_id asc nulls last,
-                other_reasons.claim_line_number asc nulls last
+            order by {{ same_claim_first('other_reasons', 'administrations') }}
         ) as match_rank
 
     from administrations

@@ -234,16 +234,9 @@ administration_matches as (
         propagating_drug_lines.claim_line_number as drug_claim_line_number,
         row_number() over (
             partition by administrations.claim_line_id
-            order by
-                case
-                    when
-                        propagating_drug_lines.claim_id
-                        = administrations.claim_id
-                        then 0
-                    else 1
-                end asc nulls last,
-                propagating_drug_lines.claim_id asc nulls last,
-                propagating_drug_lines.claim_line_number asc nulls last
+            order by {{ same_claim_first(
+                'propagating_drug_lines', 'administrations'
+            ) }}
         ) as match_rank
 
     from lines as administrations

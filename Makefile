@@ -35,6 +35,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check infusion_edits pytests
 	$(BIN)/ruff format --check infusion_edits pytests
 	$(BIN)/sqlfluff lint models tests analyses
+	$(BIN)/sqlfluff lint --config sqlfluff-daily.cfg models tests
 	$(BIN)/python -m infusion_edits.line_length
 
 test: lint

@@ -1,15 +1,19 @@
 """Command line: load input files, build with dbt, export the decisions.
 
     python -m infusion_edits.cli run [--input-dir DIR] [--output-dir DIR]
-        [--vars '{...}'] [--database FILE]
+        [--vars '{...}'] [--database FILE] [--no-tests] [--daily]
 
-Without --input-dir it writes the demo claims and runs on them.
+Without --input-dir it writes the demo claims and runs on them. With
+--daily the files in --input-dir are a day's new claim lines: they are
+added to the claims already in --database and only the claims they can
+change are decided again (see README.md#daily-runs).
 """
 
 from __future__ import annotations
 
 import argparse
 import fcntl
+import hashlib
 import json
 import os
 import subprocess
@@ -28,7 +32,13 @@ from infusion_edits.export import (
     input_accounting,
     summary_rows,
 )
-from infusion_edits.loader import InputError, load_inputs
+from infusion_edits.loader import (
+    InputError,
+    load_daily,
+    load_inputs,
+    previous_build,
+    record_decided,
+)
 from infusion_edits.settings import (
     SettingsError,
     parse_vars,
@@ -39,6 +49,10 @@ from infusion_edits.settings import (
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_DIR / "target" / "infusion_edits.duckdb"
 DEMO_INPUT_DIR = PROJECT_DIR / "build" / "demo"
+# What decides a line besides the claims: a daily run refuses to add to
+# decisions made with other settings, seeds or SQL.
+FINGERPRINTED = ("dbt_project.yml", "seeds", "models", "macros")
+RUN_VARS = frozenset({"run_started_at", "daily_after_batch"})
 
 
 @contextmanager
@@ -58,8 +72,27 @@ def exclusive_database(database: Path) -> Iterator[None]:
         yield
 
 
+def fingerprint(dbt_vars: dict[str, object]) -> str:
+    """A digest of the vars (but the run's own) and of every file of the
+    project that takes part in a decision."""
+    digest = hashlib.sha256()
+    kept = {k: v for k, v in dbt_vars.items() if k not in RUN_VARS}
+    digest.update(json.dumps(kept, sort_keys=True).encode())
+    for name in FINGERPRINTED:
+        root = PROJECT_DIR / name
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file():
+                digest.update(str(path.relative_to(PROJECT_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def dbt_build(
-    database: Path, dbt_vars: dict[str, object], with_tests: bool = True
+    database: Path,
+    dbt_vars: dict[str, object],
+    with_tests: bool = True,
+    full_refresh: bool = True,
 ) -> int:
     """Run dbt build (models, seeds and, unless told not to, every data and
     unit test) on the database."""
@@ -68,12 +101,9 @@ def dbt_build(
         INFUSION_EDITS_DUCKDB_PATH=str(database),
         INFUSION_EDITS_TARGET="duckdb",
     )
-    # --full-refresh recreates the seeds, so a database built by an older
-    # version of the project takes the seeds' new columns.
     command = [
         str(Path(sys.executable).with_name("dbt")),
         "build",
-        "--full-refresh",
         "--project-dir",
         str(PROJECT_DIR),
         "--profiles-dir",
@@ -81,44 +111,105 @@ def dbt_build(
         "--vars",
         json.dumps(dbt_vars),
     ]
+    if full_refresh:
+        # Recreates the seeds, so a database built by an older version of
+        # the project takes the seeds' new columns. A daily run keeps the
+        # marts' rows (they are incremental models then).
+        command.append("--full-refresh")
     if not with_tests:
         command += ["--exclude-resource-type", "test", "unit_test"]
     return subprocess.call(command, cwd=PROJECT_DIR, env=env)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Load, build, export and print the summary."""
-    database = Path(args.database).resolve()
-    dbt_vars = validate_vars(
-        parse_vars(args.vars), project_defaults(PROJECT_DIR)
-    )
-    input_dir = Path(args.input_dir) if args.input_dir else None
-    if input_dir is None:
-        input_dir = DEMO_INPUT_DIR
-        write_demo(input_dir)
+def checked_vars(args: argparse.Namespace) -> dict[str, object]:
+    """The run's vars: validated, with the demo's when there is no input
+    folder, and the time the run started."""
+    given = parse_vars(args.vars)
+    if "daily_after_batch" in given:
+        raise SettingsError(
+            "Var daily_after_batch is set by the runner: use --daily."
+        )
+    dbt_vars = validate_vars(given, project_defaults(PROJECT_DIR))
+    if not args.input_dir:
         dbt_vars = {**DEMO_VARS, **dbt_vars}
-        print(f"Demo claims written to {input_dir}")
     dbt_vars.setdefault(
         "run_started_at", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     )
+    return dbt_vars
+
+
+def input_folder(args: argparse.Namespace) -> Path:
+    """The folder to load: --input-dir, or the demo claims written now."""
+    if args.input_dir:
+        return Path(args.input_dir)
+    if args.daily:
+        raise InputError("--daily needs --input-dir with the day's files.")
+    write_demo(DEMO_INPUT_DIR)
+    print(f"Demo claims written to {DEMO_INPUT_DIR}")
+    return DEMO_INPUT_DIR
+
+
+def load_and_build(
+    args: argparse.Namespace, database: Path, dbt_vars: dict[str, object]
+) -> tuple[int, int]:
+    """Load the input (full or daily) and build; return dbt's exit status
+    and the number of claim lines the decisions cover."""
+    input_dir = input_folder(args)
+    digest = fingerprint(dbt_vars)
+    if args.daily:
+        state = previous_build(database)
+        if state.fingerprint != digest:
+            raise InputError(
+                "The vars, seeds or models differ from those of the last "
+                f"full run on {database}: run without --daily to decide "
+                "every claim again with the new ones."
+            )
+        daily = load_daily(input_dir, database)
+        counts, history_lines = daily.counts, daily.history_lines
+        dbt_vars = {**dbt_vars, "daily_after_batch": state.last_batch}
+        print(
+            f"Daily load {daily.batch}: decided up to load "
+            f"{state.last_batch}; the new lines join {history_lines} in all"
+        )
+    else:
+        counts = load_inputs(input_dir, database)
+        history_lines = counts["medical_claim"]
+    print(
+        "Loaded "
+        + ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
+    )
+    status = dbt_build(
+        database,
+        dbt_vars,
+        with_tests=not args.no_tests,
+        full_refresh=not args.daily,
+    )
+    if status == 0:
+        record_decided(database, digest)
+    elif args.daily:
+        print(
+            "The day's lines stay loaded; the next --daily run decides "
+            "them with any later ones.",
+            file=sys.stderr,
+        )
+    return status, history_lines
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, build, export and print the summary."""
+    database = Path(args.database).resolve()
+    dbt_vars = checked_vars(args)
     output_dir = Path(args.output_dir)
     for stale in export_paths(output_dir).values():
         stale.unlink(missing_ok=True)
     with exclusive_database(database):
-        counts = load_inputs(input_dir, database)
-        print(
-            "Loaded "
-            + ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
-        )
-        status = dbt_build(database, dbt_vars, with_tests=not args.no_tests)
+        status, history_lines = load_and_build(args, database, dbt_vars)
         if status != 0:
             print("dbt build failed: nothing was exported.", file=sys.stderr)
             return status
         paths = export_decisions(database, output_dir)
     print(format_summary(summary_rows(database)))
-    print(
-        format_accounting(counts["medical_claim"], input_accounting(database))
-    )
+    print(format_accounting(history_lines, input_accounting(database)))
     print("Written: " + ", ".join(str(p) for p in paths.values()))
     return 0
 
@@ -141,6 +232,12 @@ def parser() -> argparse.ArgumentParser:
         "--no-tests",
         action="store_true",
         help="build models and seeds only (faster; for repeated runs)",
+    )
+    run_command.add_argument(
+        "--daily",
+        action="store_true",
+        help="add the files in --input-dir to the claims in --database "
+        "and decide again only the claims they can change",
     )
     run_command.set_defaults(handler=run)
     return root

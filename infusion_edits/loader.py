@@ -4,22 +4,33 @@ Each input table is read from `<input_dir>/<table>.csv` or `.parquet`. A
 missing required file or column stops the run with one message that names
 the file and the columns; extra columns are ignored. Every column is loaded
 as text: the staging models cast it safely.
+
+A full load replaces the tables; a daily load (load_daily) appends the new
+claim lines to the history as a new load batch and replaces the
+authorizations only when a file for them is given. Each claim line carries
+the number of the load that brought it (load_batch_number).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
 from infusion_edits.contract import (
     CONTRACT_DOC,
+    MEDICAL_CLAIM,
+    PRIOR_AUTHORIZATION,
     ROW_NUMBER_COLUMN,
     TABLES,
     TableContract,
 )
 
 RAW_SCHEMA = "raw"
+BATCH_COLUMN = "load_batch_number"
+PREVIOUS_AUTHORIZATIONS = "prior_authorization_previous"
+STATE_TABLE = f"{RAW_SCHEMA}.decided_state"
 
 
 class InputError(Exception):
@@ -78,8 +89,15 @@ def check_columns(path: Path, table: TableContract, columns: list[str]) -> None:
         )
 
 
-def select_list(table: TableContract, columns: list[str]) -> str:
-    """Contract columns as text, in contract order; absent ones as null."""
+def select_list(
+    table: TableContract,
+    columns: list[str],
+    batch: int = 1,
+    row_offset: int = 0,
+) -> str:
+    """Contract columns as text, in contract order; absent ones as null.
+    Claim lines also get their load batch, and a row number (after
+    row_offset) when the file has none."""
     present = {name.strip().lower(): name for name in columns}
     parts = []
     for name in table.columns:
@@ -87,10 +105,59 @@ def select_list(table: TableContract, columns: list[str]) -> str:
             source = '"' + present[name].replace('"', '""') + '"'
             parts.append(f'cast({source} as varchar) as "{name}"')
         elif name == ROW_NUMBER_COLUMN and columns:
-            parts.append(f'cast(row_number() over () as varchar) as "{name}"')
+            parts.append(
+                f"cast(row_number() over () + {int(row_offset)} as varchar) "
+                f'as "{name}"'
+            )
         else:
             parts.append(f'cast(null as varchar) as "{name}"')
+    if table.name == MEDICAL_CLAIM.name:
+        parts.append(f"'{int(batch)}' as \"{BATCH_COLUMN}\"")
     return ",\n    ".join(parts)
+
+
+def read_sql(
+    connection: duckdb.DuckDBPyConnection,
+    input_dir: Path,
+    table: TableContract,
+    batch: int = 1,
+    row_offset: int = 0,
+) -> str | None:
+    """The select that reads a table's file as contract columns, after the
+    preflight; None when the table is optional and has no file."""
+    path = find_input(input_dir, table)
+    if path is None:
+        if table.required_table:
+            raise InputError(
+                f"No {table.name}.csv or {table.name}.parquet in {input_dir} "
+                f"(see {CONTRACT_DOC})."
+            )
+        return None
+    columns = file_columns(connection, path)
+    check_columns(path, table, columns)
+    return (
+        f"select {select_list(table, columns, batch, row_offset)} "
+        f"from {reader_sql(path)}"
+    )
+
+
+def run_load(
+    connection: duckdb.DuckDBPyConnection, statement: str, input_dir: Path
+) -> None:
+    """Run a load statement; a file DuckDB cannot read is an input error."""
+    try:
+        connection.execute(statement)
+    except duckdb.Error as error:
+        raise InputError(
+            f"Cannot read the input files in {input_dir}: {error} "
+            f"(see {CONTRACT_DOC})."
+        ) from error
+
+
+def row_count(connection: duckdb.DuckDBPyConnection, relation: str) -> int:
+    """Rows in a relation."""
+    rows = connection.execute(f"select count(*) from {relation}").fetchall()
+    return int(rows[0][0])
 
 
 def load_table(
@@ -98,37 +165,22 @@ def load_table(
     input_dir: Path,
     table: TableContract,
 ) -> int:
-    """Load one table into the raw schema; return its row count."""
-    path = find_input(input_dir, table)
+    """Load one table into the raw schema, replacing it; return its row
+    count."""
     target = f'{RAW_SCHEMA}."{table.name}"'
-    if path is None:
-        if table.required_table:
-            raise InputError(
-                f"No {table.name}.csv or {table.name}.parquet in {input_dir} "
-                f"(see {CONTRACT_DOC})."
-            )
-        empty = select_list(table, [])
-        connection.execute(
-            f"create or replace table {target} as select {empty} limit 0"
-        )
-        return 0
-    columns = file_columns(connection, path)
-    check_columns(path, table, columns)
-    try:
-        connection.execute(
-            f"create or replace table {target} as select "
-            f"{select_list(table, columns)} from {reader_sql(path)}"
-        )
-    except duckdb.Error as error:
-        raise InputError(
-            f"Cannot read {path}: {error} (see {CONTRACT_DOC})."
-        ) from error
-    rows = connection.execute(f"select count(*) from {target}").fetchall()
-    return int(rows[0][0])
+    select = read_sql(connection, input_dir, table)
+    if select is None:
+        select = f"select {select_list(table, [])} limit 0"
+    run_load(
+        connection, f"create or replace table {target} as {select}", input_dir
+    )
+    return row_count(connection, target)
 
 
 def load_inputs(input_dir: Path, database: Path) -> dict[str, int]:
-    """Check and load every input table; return row counts by table."""
+    """Check and load every input table (a full load, batch 1); return row
+    counts by table. Until its build succeeds, the database holds no
+    decided state, so a daily load refuses to add to it."""
     if not input_dir.is_dir():
         raise InputError(
             f"Input folder {input_dir} does not exist (see {CONTRACT_DOC})."
@@ -137,6 +189,134 @@ def load_inputs(input_dir: Path, database: Path) -> dict[str, int]:
     counts: dict[str, int] = {}
     with duckdb.connect(str(database)) as connection:
         connection.execute(f"create schema if not exists {RAW_SCHEMA}")
+        connection.execute(f"drop table if exists {STATE_TABLE}")
         for table in TABLES:
             counts[table.name] = load_table(connection, input_dir, table)
+        connection.execute(
+            f"create or replace table {RAW_SCHEMA}.{PREVIOUS_AUTHORIZATIONS} "
+            f'as select * from {RAW_SCHEMA}."{PRIOR_AUTHORIZATION.name}"'
+        )
     return counts
+
+
+@dataclass(frozen=True)
+class DecidedState:
+    """What the last successful build decided: every load batch up to
+    last_batch, with the settings whose fingerprint is given."""
+
+    last_batch: int
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class DailyLoad:
+    """Rows of a daily load, the batch it became and the history size."""
+
+    counts: dict[str, int]
+    batch: int
+    history_lines: int
+
+
+def read_state(connection: duckdb.DuckDBPyConnection) -> DecidedState | None:
+    """The state written by the last successful build, if any."""
+    exists = connection.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = ? and table_name = ?",
+        [RAW_SCHEMA, STATE_TABLE.split(".")[1]],
+    ).fetchall()
+    if not exists[0][0]:
+        return None
+    rows = connection.execute(
+        f"select last_batch, fingerprint from {STATE_TABLE}"
+    ).fetchall()
+    return DecidedState(int(rows[0][0]), str(rows[0][1])) if rows else None
+
+
+def record_decided(database: Path, fingerprint: str) -> DecidedState:
+    """After a successful build: every batch loaded so far is decided, and
+    the authorizations as they are now become the ones the next daily run
+    compares with."""
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("begin transaction")
+        rows = connection.execute(
+            f"select max(cast({BATCH_COLUMN} as integer)) "
+            f'from {RAW_SCHEMA}."{MEDICAL_CLAIM.name}"'
+        ).fetchall()
+        state = DecidedState(int(rows[0][0] or 0), fingerprint)
+        connection.execute(
+            f"create or replace table {RAW_SCHEMA}.{PREVIOUS_AUTHORIZATIONS} "
+            f'as select * from {RAW_SCHEMA}."{PRIOR_AUTHORIZATION.name}"'
+        )
+        connection.execute(
+            f"create or replace table {STATE_TABLE} as select "
+            "? as last_batch, ? as fingerprint",
+            [state.last_batch, state.fingerprint],
+        )
+        connection.execute("commit")
+    return state
+
+
+def previous_build(database: Path) -> DecidedState:
+    """The state of the last successful build; a daily load needs one."""
+    if not database.is_file():
+        raise InputError(
+            f"{database} does not exist: a daily load adds to the claims of "
+            "a full run, so run once without --daily first."
+        )
+    with duckdb.connect(str(database), read_only=True) as connection:
+        state = read_state(connection)
+    if state is None:
+        raise InputError(
+            f"{database} holds no successful full run: run once without "
+            "--daily first."
+        )
+    return state
+
+
+def history_numbers(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """The next load batch and the highest row number in the history."""
+    rows = connection.execute(
+        f"select coalesce(max(cast({BATCH_COLUMN} as integer)), 0) + 1, "
+        f"coalesce(max(try_cast({ROW_NUMBER_COLUMN} as bigint)), 0) "
+        f'from {RAW_SCHEMA}."{MEDICAL_CLAIM.name}"'
+    ).fetchall()
+    return int(rows[0][0]), int(rows[0][1])
+
+
+def load_daily(input_dir: Path, database: Path) -> DailyLoad:
+    """Append a day's claim lines to the history as a new load batch, and
+    replace the authorizations when the folder has a file for them. All
+    or nothing: a file that fails its checks changes nothing."""
+    if not input_dir.is_dir():
+        raise InputError(
+            f"Input folder {input_dir} does not exist (see {CONTRACT_DOC})."
+        )
+    history = f'{RAW_SCHEMA}."{MEDICAL_CLAIM.name}"'
+    authorizations = f'{RAW_SCHEMA}."{PRIOR_AUTHORIZATION.name}"'
+    with duckdb.connect(str(database)) as connection:
+        batch, last_row = history_numbers(connection)
+        claims = read_sql(
+            connection, input_dir, MEDICAL_CLAIM, batch, row_offset=last_row
+        )
+        authorization_select = read_sql(
+            connection, input_dir, PRIOR_AUTHORIZATION
+        )
+        before = row_count(connection, history)
+        connection.execute("begin transaction")
+        run_load(
+            connection, f"insert into {history} by name {claims}", input_dir
+        )
+        if authorization_select is not None:
+            run_load(
+                connection,
+                f"create or replace table {authorizations} as "
+                f"{authorization_select}",
+                input_dir,
+            )
+        connection.execute("commit")
+        history_lines = row_count(connection, history)
+        counts = {
+            MEDICAL_CLAIM.name: history_lines - before,
+            PRIOR_AUTHORIZATION.name: row_count(connection, authorizations),
+        }
+    return DailyLoad(counts, batch, history_lines)

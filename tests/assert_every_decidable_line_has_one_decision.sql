@@ -4,6 +4,8 @@
     source); every administration and drug line that was staged, or
     rejected as not evaluable, has exactly one row in the decision mart;
     the mart has no other row. Returns the lines or counts that break this.
+    A daily run checks the claims it decided again (the marts keep the
+    others from earlier runs, the staging models hold only these).
 #}
 
 with
@@ -12,6 +14,7 @@ source_rows as (
 
     select count(*) as row_count
     from {{ source('claims', 'medical_claim') }}
+    where {{ in_scope_of_run() }}
 
 ),
 
@@ -26,6 +29,7 @@ rejected_rows as (
 
     select count(*) as row_count
     from {{ ref('rejected_claim_lines') }}
+    where {{ in_scope_of_run() }}
 
 ),
 
@@ -38,7 +42,10 @@ decidable as (
 
     select rejected_line_id as claim_line_id
     from {{ ref('rejected_claim_lines') }}
-    where line_status = 'rejected' and line_kind != 'other'
+    where
+        line_status = 'rejected'
+        and line_kind != 'other'
+        and {{ in_scope_of_run() }}
 
 ),
 
@@ -49,6 +56,7 @@ decisions as (
         count(*) as decision_rows
 
     from {{ ref('admin_line_decisions') }}
+    where {{ in_scope_of_run() }}
     group by claim_line_id
 
 ),

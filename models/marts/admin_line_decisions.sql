@@ -3,7 +3,17 @@
     rule (strongest decision class first, then the catalog's precedence),
     every rule that fired, the remittance codes and a sentence an auditor
     can defend.
+    In a daily run only the claims in stg_claims__daily_scope are decided
+    again; their old rows are deleted first, the others stay.
 #}
+
+{{ config(
+    materialized=mart_materialization(),
+    incremental_strategy='append',
+    pre_hook=["{{ delete_daily_scope() }}"],
+) }}
+
+-- depends_on: {{ ref('stg_claims__daily_scope') }}
 
 with
 

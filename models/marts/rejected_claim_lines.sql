@@ -3,7 +3,17 @@
     values as sent: rejected lines (they cannot be evaluated) and
     superseded lines (older copies, voided or replaced claims, with the
     claim that took their place). Input lines = staged lines + these.
+    In a daily run only the claims in stg_claims__daily_scope are decided
+    again; their old rows are deleted first, the others stay.
 #}
+
+{{ config(
+    materialized=mart_materialization(),
+    incremental_strategy='append',
+    pre_hook=["{{ delete_daily_scope() }}"],
+) }}
+
+-- depends_on: {{ ref('stg_claims__daily_scope') }}
 
 with
 

@@ -5,6 +5,7 @@
     void or a replacement took the place of). stg_claims__medical_claim
     keeps the accepted lines; rejected_claim_lines reports the others.
     A table, not a view: both read it, and its windows run over every line.
+    In a daily run it holds only the claims in stg_claims__daily_scope.
 #}
 
 {{ config(materialized='table') }}
@@ -14,6 +15,9 @@ with
 source as (
 
     select * from {{ source('claims', 'medical_claim') }}
+    {%- if is_daily_run() %}
+        where {{ in_daily_scope('claim_id', 'data_source') }}
+    {%- endif %}
 
 ),
 

@@ -1,0 +1,68 @@
+{#
+    Daily runs. The runner sets the var daily_after_batch to the last load
+    batch that is already decided; the build then re-decides only the
+    claims that the newer batches can change (stg_claims__daily_scope) and
+    replaces their rows in the marts. The default, -1, is a full build.
+#}
+
+{% macro is_daily_run() -%}
+    {{- return((var('daily_after_batch') | int) >= 0) -}}
+{%- endmacro %}
+
+
+{% macro claim_scope_key(claim_id, data_source) -%}
+    {#- A claim as the scope names it: its id and its data source; null
+        without an id (concat would make an empty id into a key). -#}
+    case
+        when {{ clean_text(claim_id) }} is not null
+            then concat(
+                {{ clean_text(claim_id) }},
+                '|',
+                coalesce({{ clean_text(data_source) }}, 'unknown')
+            )
+    end
+{%- endmacro %}
+
+
+{% macro in_daily_scope(claim_id, data_source) -%}
+    {#-
+        True for a line whose claim is in the daily scope, and for a line
+        with no claim id (it is rejected on its own, whatever else came).
+    -#}
+    (
+        {{ clean_text(claim_id) }} is null
+        or {{ claim_scope_key(claim_id, data_source) }} in (
+            select claim_key from {{ ref('stg_claims__daily_scope') }}
+        )
+    )
+{%- endmacro %}
+
+
+{% macro mart_materialization() -%}
+    {#- Marts are tables; in a daily run they keep their rows and take
+        the re-decided claims' rows in place of the old ones. -#}
+    {{- return('incremental' if is_daily_run() else 'table') -}}
+{%- endmacro %}
+
+
+{% macro delete_daily_scope() -%}
+    {#- Pre-hook of a mart in a daily run: drop the rows of the claims in
+        scope, which the run decides again. -#}
+    {%- if is_daily_run() and is_incremental() -%}
+        delete from {{ this }}
+        where {{ in_daily_scope('claim_id', 'data_source') }}
+    {%- else -%}
+        select 1 as nothing_to_delete
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro in_scope_of_run(claim_id='claim_id', data_source='data_source') -%}
+    {#- For checks that compare a mart with this run's staging: every line
+        in a full build, the claims in scope in a daily run. -#}
+    {%- if is_daily_run() -%}
+        {{ in_daily_scope(claim_id, data_source) }}
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,220 @@
+"""Daily runs decide exactly what a full run on the same claims decides.
+
+The demo claims are split into three loads (by a hash of claim id and file
+date, so service dates arrive out of order). Load 2 also brings a corrected
+copy of a claim of load 1; load 3 a replacement claim, a void of a claim
+that holds a companion E/M visit, and a changed authorization file.
+After each daily load, both marts equal those of a full run on every line
+loaded so far, in load order, with the same authorization file.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import zlib
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from infusion_edits.demo_data import DEMO_VARS, write_demo
+from pytests.conftest import RunResult, run_cli
+
+LOADS = 3
+VARS = json.dumps({**DEMO_VARS, "run_started_at": "2026-12-01 00:00:00"})
+EXTRA = ("claim_frequency_code", "original_claim_id")
+# Columns that say when a row was written, not what was decided.
+NOT_COMPARED = frozenset({"evaluated_at"})
+Rows = list[dict[str, str]]
+
+
+def read_csv(path: Path) -> tuple[list[str], Rows]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def write_csv(path: Path, fields: list[str], rows: Rows) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def load_of(row: dict[str, str]) -> int:
+    key = f"{row['claim_id']}|{row['file_date']}".encode()
+    return zlib.crc32(key) % LOADS
+
+
+def claims_by_id(rows: Rows) -> dict[str, Rows]:
+    claims: dict[str, Rows] = defaultdict(list)
+    for row in rows:
+        claims[row["claim_id"]].append(row)
+    return claims
+
+
+def companion_em_claim(rows: Rows) -> str:
+    """An E/M-only claim whose person and day also have an administration
+    on another claim: voiding it changes another claim's decision."""
+    claims = claims_by_id(rows)
+    admin_days = {
+        (row["person_id"], row["claim_start_date"], row["claim_id"])
+        for row in rows
+        if row["hcpcs_code"].startswith("963")
+    }
+    for claim_id, lines in sorted(claims.items()):
+        if not all(line["hcpcs_code"].startswith("992") for line in lines):
+            continue
+        day = (lines[0]["person_id"], lines[0]["claim_start_date"])
+        if any(d[:2] == day and d[2] != claim_id for d in admin_days):
+            return claim_id
+    raise AssertionError("the demo has no companion E/M claim")
+
+
+def new_version(lines: Rows, suffix: str, frequency: str) -> Rows:
+    """A replacement (7) or void (8) of a claim, under a new claim id."""
+    return [
+        {
+            **line,
+            "claim_id": line["claim_id"] + suffix,
+            "claim_frequency_code": frequency,
+            "original_claim_id": line["claim_id"],
+            "file_date": "2027-01-15",
+            "service_unit_quantity": str(
+                float(line["service_unit_quantity"] or 0) + 1
+            ),
+        }
+        for line in lines
+    ]
+
+
+def split_demo(demo_dir: Path) -> tuple[list[str], list[Rows], list[Rows]]:
+    """The demo's claim lines in three loads, and the authorization file
+    as each load leaves it."""
+    fields, rows = read_csv(demo_dir / "medical_claim.csv")
+    fields += [name for name in EXTRA if name not in fields]
+    loads: list[Rows] = [[] for _ in range(LOADS)]
+    for row in rows:
+        loads[load_of(row)].append(row)
+    claims = claims_by_id(loads[0])
+    replaced = next(
+        claim
+        for claim, lines in sorted(claims.items())
+        if any(line["hcpcs_code"] == "96372" for line in lines)
+    )
+    voided = companion_em_claim(rows)
+    resent = sorted(claims)[0]
+    loads[1] += [
+        {**line, "file_date": "2027-01-10", "hcpcs_modifier_1": "59"}
+        for line in claims[resent]
+    ]
+    loads[2] += new_version(claims[replaced], "R", "7")
+    loads[2] += new_version(claims_by_id(rows)[voided], "V", "8")
+    _, authorizations = read_csv(demo_dir / "prior_authorization.csv")
+    changed = [dict(row) for row in authorizations[1:]]
+    changed[0]["authorized_units"] = "1"
+    auth_files = [authorizations[::2], [], changed]
+    return fields, loads, auth_files
+
+
+def write_load(
+    folder: Path, fields: list[str], lines: Rows, authorizations: Rows
+) -> Path:
+    write_csv(folder / "medical_claim.csv", fields, lines)
+    if authorizations:
+        auth_fields = list(authorizations[0])
+        write_csv(
+            folder / "prior_authorization.csv", auth_fields, authorizations
+        )
+    return folder
+
+
+def mart_rows(run: RunResult, name: str) -> list[tuple[str, ...]]:
+    path = run.output_dir / f"{name}.csv"
+    _, rows = read_csv(path)
+    return sorted(
+        tuple(f"{k}={v}" for k, v in row.items() if k not in NOT_COMPARED)
+        for row in rows
+    )
+
+
+def assert_same_marts(daily: RunResult, full: RunResult) -> None:
+    for name in ("admin_line_decisions", "rejected_claim_lines"):
+        daily_rows, full_rows = mart_rows(daily, name), mart_rows(full, name)
+        only_daily = sorted(set(daily_rows) - set(full_rows))[:5]
+        only_full = sorted(set(full_rows) - set(daily_rows))[:5]
+        assert daily_rows == full_rows, (
+            f"{name}: {len(daily_rows)} daily rows, {len(full_rows)} full; "
+            f"only daily: {only_daily}; only full: {only_full}"
+        )
+
+
+@pytest.fixture(scope="module")
+def loads(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, list[str], list[Rows], list[Rows]]:
+    tmp = tmp_path_factory.mktemp("daily")
+    write_demo(tmp / "demo")
+    fields, lines, authorizations = split_demo(tmp / "demo")
+    return tmp, fields, lines, authorizations
+
+
+def test_split_is_not_trivial(
+    loads: tuple[Path, list[str], list[Rows], list[Rows]],
+) -> None:
+    """Every load has lines, and some claim has lines in two loads."""
+    _, _, lines, _ = loads
+    assert all(load for load in lines)
+    first = {row["claim_id"] for row in lines[0]}
+    assert any(row["claim_id"] in first for row in lines[1] + lines[2])
+
+
+def test_daily_loads_equal_full_runs(
+    loads: tuple[Path, list[str], list[Rows], list[Rows]],
+) -> None:
+    tmp, fields, lines, authorizations = loads
+    daily_db = tmp / "daily"
+    current_auth: Rows = []
+    for number in range(LOADS):
+        if authorizations[number]:
+            current_auth = authorizations[number]
+        folder = write_load(
+            tmp / f"load{number + 1}",
+            fields,
+            lines[number],
+            authorizations[number],
+        )
+        daily_args = ["--input-dir", str(folder), "--vars", VARS]
+        if number > 0:
+            daily_args.append("--daily")
+        daily = run_cli(daily_db, *daily_args)
+        assert daily.returncode == 0, daily.stdout[-4000:] + daily.stderr
+        if number == 0:
+            continue
+        so_far = [row for load in lines[: number + 1] for row in load]
+        full_folder = write_load(
+            tmp / f"full{number + 1}", fields, so_far, current_auth
+        )
+        full = run_cli(
+            tmp / f"full_run{number + 1}",
+            "--input-dir",
+            str(full_folder),
+            "--vars",
+            VARS,
+            "--no-tests",
+        )
+        assert full.returncode == 0, full.stdout[-4000:] + full.stderr
+        assert_same_marts(daily, full)
+        with duckdb.connect(str(daily.database), read_only=True) as con:
+            scope = con.execute(
+                "select count(*) from main.stg_claims__daily_scope"
+            ).fetchall()[0][0]
+            claims = con.execute(
+                "select count(distinct claim_key) "
+                "from main.stg_claims__daily_links"
+            ).fetchall()[0][0]
+        # The daily run decided part of the claims, not all of them.
+        assert 0 < scope < claims

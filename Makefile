@@ -2,6 +2,7 @@
 #   make run                                  demo claims -> output/
 #   make run INPUT_DIR=path OUTPUT_DIR=path VARS='{...}'   your own files
 #   make test                                 lint, dbt build, pytest
+#   make daily INPUT_DIR=path                 add a day's files to the last run
 #   make test-postgres                        the same build on PostgreSQL
 #   make bench                                1M and 10M lines, timed
 
@@ -13,7 +14,7 @@ OUTPUT_DIR ?= output
 VARS ?= {}
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint venv clean
+.PHONY: run daily test lint venv clean
 
 # Passed to the recipes through the environment, so that quotes or
 # semicolons in a value stay text and never reach the shell as code.
@@ -29,6 +30,10 @@ venv: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/python -m infusion_edits.cli run --input-dir "$$INPUT_DIR" \
+		--output-dir "$$OUTPUT_DIR" --vars "$$VARS"
+
+daily: $(STAMP)
+	$(BIN)/python -m infusion_edits.cli run --daily --input-dir "$$INPUT_DIR" \
 		--output-dir "$$OUTPUT_DIR" --vars "$$VARS"
 
 lint: $(STAMP)

@@ -218,3 +218,58 @@ def test_daily_loads_equal_full_runs(
             ).fetchall()[0][0]
         # The daily run decided part of the claims, not all of them.
         assert 0 < scope < claims
+
+
+def history_lines(database: Path) -> int:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return int(
+            con.execute("select count(*) from raw.medical_claim").fetchall()[0][
+                0
+            ]
+        )
+
+
+def test_daily_refusals_change_nothing(
+    loads: tuple[Path, list[str], list[Rows], list[Rows]],
+) -> None:
+    """A daily load without a full run, with other vars, or with a file
+    that fails the preflight stops with an input error and adds nothing."""
+    tmp, fields, lines, authorizations = loads
+    first = write_load(tmp / "refuse1", fields, lines[0], authorizations[0])
+    second = write_load(tmp / "refuse2", fields, lines[1], [])
+    run_dir = tmp / "refusals"
+    no_base = run_cli(
+        run_dir, "--daily", "--input-dir", str(second), "--vars", VARS
+    )
+    assert no_base.returncode == 2
+    assert "run once without --daily first" in no_base.stderr
+    full = run_cli(
+        run_dir, "--input-dir", str(first), "--vars", VARS, "--no-tests"
+    )
+    assert full.returncode == 0, full.stdout[-4000:] + full.stderr
+    before = history_lines(full.database)
+    other_vars = run_cli(
+        run_dir,
+        "--daily",
+        "--input-dir",
+        str(second),
+        "--vars",
+        '{require_ndc: false, in_scope_plans: ["WI Marketplace Gold"]}',
+    )
+    assert other_vars.returncode == 2
+    assert "run without --daily" in other_vars.stderr
+    broken = write_csv_without(tmp / "refuse3", lines[1], "person_id")
+    bad_file = run_cli(
+        run_dir, "--daily", "--input-dir", str(broken), "--vars", VARS
+    )
+    assert bad_file.returncode == 2
+    assert "person_id" in bad_file.stderr
+    assert history_lines(full.database) == before
+
+
+def write_csv_without(folder: Path, rows: Rows, column: str) -> Path:
+    """A medical_claim file that lacks a required column."""
+    fields = [name for name in rows[0] if name != column]
+    kept = [{k: v for k, v in row.items() if k != column} for row in rows]
+    write_csv(folder / "medical_claim.csv", fields, kept)
+    return folder

@@ -902,6 +902,12 @@ def report(results: Sequence[SizeResult], args: argparse.Namespace) -> str:
         f"- {'met' if met else 'MISSED'}: {label}" for label, met in checks
     ]
     lines += ["", *ratio_parts(results), *memory_parts(checks, args), ""]
+    lines += [
+        "Daily runs (a 100,000-line day against 10M lines of history, "
+        "`scripts/bench_daily.py`) are measured in "
+        "[performance-daily.md](performance-daily.md).",
+        "",
+    ]
     for result in results:
         lines += failure_section(result)
     lines += [

@@ -31,8 +31,15 @@
     -#}
     (
         {{ clean_text(claim_id) }} is null
-        or {{ claim_scope_key(claim_id, data_source) }} in (
-            select claim_key from {{ ref('stg_claims__daily_scope') }}
+        or (
+            {#- The claim id alone first: a cheap test that drops almost
+                every line before the key is built. #}
+            {{ clean_text(claim_id) }} in (
+                select claim_id from {{ ref('stg_claims__daily_scope') }}
+            )
+            and {{ claim_scope_key(claim_id, data_source) }} in (
+                select claim_key from {{ ref('stg_claims__daily_scope') }}
+            )
         )
     )
 {%- endmacro %}

@@ -38,31 +38,6 @@ authorizations_before as (
 
 ),
 
-line_keys as (
-
-    select
-        {{ claim_scope_key('claim_id', 'data_source') }} as claim_key,
-        {{ claim_scope_key('original_claim_id', 'data_source') }}
-            as original_claim_key,
-        {{ clean_text('person_id') }} as person_id,
-        coalesce(
-            {{ safe_date('claim_line_start_date') }},
-            {{ safe_date('claim_start_date') }}
-        ) as service_date,
-        upper({{ clean_text('hcpcs_code') }}) as hcpcs_code,
-        case
-            when
-                {{ safe_integer('load_batch_number') }}
-                > {{ var('daily_after_batch') | int }}
-                then 1
-            else 0
-        end as is_new
-
-    from source
-    where {{ clean_text('claim_id') }} is not null
-
-),
-
 all_authorizations as (
 
     select
@@ -86,6 +61,71 @@ all_authorizations as (
         status,
         authorized_units
     from authorizations_before
+
+),
+
+line_keys as (
+
+    select
+        {{ claim_scope_key('claim_id', 'data_source') }} as claim_key,
+        {{ clean_text('claim_id') }} as claim_id,
+        {{ claim_scope_key('original_claim_id', 'data_source') }}
+            as original_claim_key,
+        {{ clean_text('person_id') }} as person_id,
+        coalesce(
+            {{ safe_date('claim_line_start_date') }},
+            {{ safe_date('claim_start_date') }}
+        ) as service_date,
+        upper({{ clean_text('hcpcs_code') }}) as hcpcs_code,
+        case
+            when
+                {{ safe_integer('load_batch_number') }}
+                > {{ var('daily_after_batch') | int }}
+                then 1
+            else 0
+        end as is_new
+
+    from source
+    where {{ clean_text('claim_id') }} is not null
+
+),
+
+claim_days as (
+
+    {#- A claim's lines mostly share a date: links are built from this
+        smaller set, not from every line. #}
+    select distinct
+        claim_key,
+        claim_id,
+        original_claim_key,
+        person_id,
+        service_date,
+        is_new
+
+    from line_keys
+
+),
+
+authorized_codes as (
+
+    select distinct upper({{ clean_text('hcpcs_code') }}) as hcpcs_code
+    from all_authorizations
+
+),
+
+coded_lines as (
+
+    {#- The lines of a code that has an authorization on file (now or
+        before): only these can share an authorization period. #}
+    select distinct
+        line_keys.claim_key,
+        line_keys.person_id,
+        line_keys.service_date,
+        line_keys.hcpcs_code
+
+    from line_keys
+    inner join authorized_codes
+        on line_keys.hcpcs_code = authorized_codes.hcpcs_code
 
 ),
 
@@ -161,24 +201,34 @@ changed_authorizations as (
 
 ),
 
+changed_lines as (
+
+    select distinct coded_lines.claim_key
+    from coded_lines
+    inner join changed_authorizations
+        on
+            coded_lines.person_id = changed_authorizations.person_id
+            and coded_lines.hcpcs_code = changed_authorizations.hcpcs_code
+
+),
+
 claim_flags as (
 
     select
-        line_keys.claim_key,
-        max(line_keys.is_new) as is_new,
+        claim_days.claim_key,
+        max(claim_days.claim_id) as claim_id,
+        max(claim_days.is_new) as is_new,
         max(
             case
-                when changed_authorizations.person_id is not null then 1
+                when changed_lines.claim_key is not null then 1
                 else 0
             end
         ) as pa_changed
 
-    from line_keys
-    left join changed_authorizations
-        on
-            line_keys.person_id = changed_authorizations.person_id
-            and line_keys.hcpcs_code = changed_authorizations.hcpcs_code
-    group by line_keys.claim_key
+    from claim_days
+    left join changed_lines
+        on claim_days.claim_key = changed_lines.claim_key
+    group by claim_days.claim_key
 
 ),
 
@@ -187,30 +237,30 @@ links as (
     select
         claim_key,
         concat('claim|', claim_key) as link_key
-    from line_keys
+    from claim_days
 
-    union
+    union all
 
     select
         claim_key,
         concat('claim|', original_claim_key) as link_key
-    from line_keys
+    from claim_days
     where original_claim_key is not null
 
-    union
+    union all
 
     select
         claim_key,
         concat(
             'day|', person_id, '|', {{ as_text('service_date') }}
         ) as link_key
-    from line_keys
+    from claim_days
     where person_id is not null and service_date is not null
 
-    union
+    union all
 
     select
-        line_keys.claim_key,
+        coded_lines.claim_key,
         concat(
             'authorization|',
             authorization_periods.person_id,
@@ -221,27 +271,38 @@ links as (
             '|',
             {{ as_text('authorization_periods.end_date') }}
         ) as link_key
-    from line_keys
+    from coded_lines
     inner join authorization_periods
         on
-            line_keys.person_id = authorization_periods.person_id
-            and line_keys.hcpcs_code = authorization_periods.hcpcs_code
-            and line_keys.service_date >= authorization_periods.start_date
-            and line_keys.service_date <= authorization_periods.end_date
+            coded_lines.person_id = authorization_periods.person_id
+            and coded_lines.hcpcs_code = authorization_periods.hcpcs_code
+            and coded_lines.service_date >= authorization_periods.start_date
+            and coded_lines.service_date <= authorization_periods.end_date
+
+),
+
+distinct_links as (
+
+    select distinct
+        claim_key,
+        link_key
+
+    from links
 
 ),
 
 final as (
 
     select
-        links.claim_key,
-        links.link_key,
+        distinct_links.claim_key,
+        claim_flags.claim_id,
+        distinct_links.link_key,
         claim_flags.is_new,
         claim_flags.pa_changed
 
-    from links
+    from distinct_links
     inner join claim_flags
-        on links.claim_key = claim_flags.claim_key
+        on distinct_links.claim_key = claim_flags.claim_key
 
 )
 
@@ -251,6 +312,7 @@ select * from final
 
 select
     cast(null as {{ dbt.type_string() }}) as claim_key,
+    cast(null as {{ dbt.type_string() }}) as claim_id,
     cast(null as {{ dbt.type_string() }}) as link_key,
     cast(null as {{ dbt.type_int() }}) as is_new,
     cast(null as {{ dbt.type_int() }}) as pa_changed

@@ -48,8 +48,13 @@ reached (claim_key) as (
 
 final as (
 
-    select distinct claim_key
+    select distinct
+        links.claim_key,
+        links.claim_id
+
     from reached
+    inner join links
+        on reached.claim_key = links.claim_key
 
 )
 
@@ -57,7 +62,9 @@ select * from final
 
 {% else %}
 
-select cast(null as {{ dbt.type_string() }}) as claim_key
+select
+    cast(null as {{ dbt.type_string() }}) as claim_key,
+    cast(null as {{ dbt.type_string() }}) as claim_id
 where 1 = 0
 
 {% endif %}

@@ -33,9 +33,11 @@ from infusion_edits.export import (
     summary_rows,
 )
 from infusion_edits.loader import (
+    DecidedState,
     InputError,
     load_daily,
     load_inputs,
+    mark_unsettled,
     previous_build,
     record_decided,
 )
@@ -52,7 +54,9 @@ DEMO_INPUT_DIR = PROJECT_DIR / "build" / "demo"
 # What decides a line besides the claims: a daily run refuses to add to
 # decisions made with other settings, seeds or SQL.
 FINGERPRINTED = ("dbt_project.yml", "seeds", "models", "macros")
-RUN_VARS = frozenset({"run_started_at", "daily_after_batch"})
+RUN_VARS = frozenset(
+    {"run_started_at", "daily_after_batch", "daily_recheck_authorizations"}
+)
 
 
 @contextmanager
@@ -76,8 +80,15 @@ def fingerprint(dbt_vars: dict[str, object]) -> str:
     """A digest of the vars (but the run's own) and of every file of the
     project that takes part in a decision."""
     digest = hashlib.sha256()
-    kept = {k: v for k, v in dbt_vars.items() if k not in RUN_VARS}
-    digest.update(json.dumps(kept, sort_keys=True).encode())
+    # The vars in effect (defaults included), lists in sorted order: the
+    # same settings spelt differently give the same digest.
+    effective = {**project_defaults(PROJECT_DIR), **dbt_vars}
+    kept = {
+        name: sorted(map(str, value)) if isinstance(value, list) else value
+        for name, value in effective.items()
+        if name not in RUN_VARS
+    }
+    digest.update(json.dumps(kept, sort_keys=True, default=str).encode())
     for name in FINGERPRINTED:
         root = PROJECT_DIR / name
         files = sorted(root.rglob("*")) if root.is_dir() else [root]
@@ -125,9 +136,10 @@ def checked_vars(args: argparse.Namespace) -> dict[str, object]:
     """The run's vars: validated, with the demo's when there is no input
     folder, and the time the run started."""
     given = parse_vars(args.vars)
-    if "daily_after_batch" in given:
+    reserved = sorted((RUN_VARS - {"run_started_at"}) & set(given))
+    if reserved:
         raise SettingsError(
-            "Var daily_after_batch is set by the runner: use --daily."
+            f"Var {reserved[0]} is set by the runner: use --daily."
         )
     dbt_vars = validate_vars(given, project_defaults(PROJECT_DIR))
     if not args.input_dir:
@@ -142,51 +154,77 @@ def input_folder(args: argparse.Namespace) -> Path:
     """The folder to load: --input-dir, or the demo claims written now."""
     if args.input_dir:
         return Path(args.input_dir)
-    if args.daily:
-        raise InputError("--daily needs --input-dir with the day's files.")
     write_demo(DEMO_INPUT_DIR)
     print(f"Demo claims written to {DEMO_INPUT_DIR}")
     return DEMO_INPUT_DIR
 
 
-def load_and_build(
-    args: argparse.Namespace, database: Path, dbt_vars: dict[str, object]
-) -> tuple[int, int]:
-    """Load the input (full or daily) and build; return dbt's exit status
-    and the number of claim lines the decisions cover."""
-    input_dir = input_folder(args)
-    digest = fingerprint(dbt_vars)
-    if args.daily:
-        state = previous_build(database)
-        if state.fingerprint != digest:
-            raise InputError(
-                "The vars, seeds or models differ from those of the last "
-                f"full run on {database}: run without --daily to decide "
-                "every claim again with the new ones."
-            )
-        daily = load_daily(input_dir, database)
-        counts, history_lines = daily.counts, daily.history_lines
-        dbt_vars = {**dbt_vars, "daily_after_batch": state.last_batch}
-        print(
-            f"Daily load {daily.batch}: decided up to load "
-            f"{state.last_batch}; the new lines join {history_lines} in all"
+def daily_state(database: Path, digest: str) -> DecidedState:
+    """The state a daily run adds to; refuse when there is none or when it
+    was decided with other vars, seeds or models."""
+    state = previous_build(database)
+    if state.fingerprint != digest:
+        raise InputError(
+            "The vars, seeds or models differ from those of the last "
+            f"full run on {database}: run without --daily to decide "
+            "every claim again with the new ones."
         )
-    else:
+    return state
+
+
+def load(
+    args: argparse.Namespace,
+    database: Path,
+    input_dir: Path,
+    state: DecidedState | None,
+) -> tuple[dict[str, int], int, dict[str, object]]:
+    """Load the input (full, or daily onto state); return the row counts,
+    the claim lines on file and the vars a daily build adds."""
+    if state is None:
         counts = load_inputs(input_dir, database)
-        history_lines = counts["medical_claim"]
+        return counts, counts["medical_claim"], {}
+    daily = load_daily(input_dir, database, state.settled)
+    print(
+        f"Daily load {daily.batch}: decided up to load "
+        f"{state.last_batch}; the new lines join {daily.history_lines} in all"
+    )
+    if not state.settled:
+        print(
+            "The last daily run did not finish: every authorization is "
+            "checked again."
+        )
+    mark_unsettled(database)
+    daily_vars = {
+        "daily_after_batch": state.last_batch,
+        "daily_recheck_authorizations": not state.settled,
+    }
+    return daily.counts, daily.history_lines, daily_vars
+
+
+def load_and_build(
+    args: argparse.Namespace,
+    database: Path,
+    dbt_vars: dict[str, object],
+    state: DecidedState | None,
+) -> tuple[int, int]:
+    """Load the input and build; return dbt's exit status and the number
+    of claim lines the decisions cover."""
+    counts, history_lines, daily_vars = load(
+        args, database, input_folder(args), state
+    )
     print(
         "Loaded "
         + ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
     )
     status = dbt_build(
         database,
-        dbt_vars,
+        {**dbt_vars, **daily_vars},
         with_tests=not args.no_tests,
-        full_refresh=not args.daily,
+        full_refresh=state is None,
     )
     if status == 0:
-        record_decided(database, digest)
-    elif args.daily:
+        record_decided(database, fingerprint(dbt_vars))
+    elif state is not None:
         print(
             "The day's lines stay loaded; the next --daily run decides "
             "them with any later ones.",
@@ -199,11 +237,18 @@ def run(args: argparse.Namespace) -> int:
     """Load, build, export and print the summary."""
     database = Path(args.database).resolve()
     dbt_vars = checked_vars(args)
+    if args.daily and not args.input_dir:
+        raise InputError("--daily needs --input-dir with the day's files.")
     output_dir = Path(args.output_dir)
-    for stale in export_paths(output_dir).values():
-        stale.unlink(missing_ok=True)
     with exclusive_database(database):
-        status, history_lines = load_and_build(args, database, dbt_vars)
+        state = (
+            daily_state(database, fingerprint(dbt_vars)) if args.daily else None
+        )
+        # Only once the run is sure to start: a failed run leaves no stale
+        # decisions behind, a refused one leaves the last ones in place.
+        for stale in export_paths(output_dir).values():
+            stale.unlink(missing_ok=True)
+        status, history_lines = load_and_build(args, database, dbt_vars, state)
         if status != 0:
             print("dbt build failed: nothing was exported.", file=sys.stderr)
             return status

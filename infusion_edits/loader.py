@@ -37,6 +37,19 @@ class InputError(Exception):
     """An input file is missing, unreadable or lacks required columns."""
 
 
+def connect(
+    database: Path, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open the database; another program holding it is an input error."""
+    try:
+        return duckdb.connect(str(database), read_only=read_only)
+    except duckdb.IOException as error:
+        raise InputError(
+            f"Another program has {database} open ({error}); close it or "
+            "pass --database with another file."
+        ) from error
+
+
 def find_input(input_dir: Path, table: TableContract) -> Path | None:
     """The CSV or Parquet file for a table, or None when there is none."""
     candidates = [
@@ -187,7 +200,7 @@ def load_inputs(input_dir: Path, database: Path) -> dict[str, int]:
         )
     database.parent.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
-    with duckdb.connect(str(database)) as connection:
+    with connect(database) as connection:
         connection.execute(f"create schema if not exists {RAW_SCHEMA}")
         connection.execute(f"drop table if exists {STATE_TABLE}")
         for table in TABLES:
@@ -202,10 +215,14 @@ def load_inputs(input_dir: Path, database: Path) -> dict[str, int]:
 @dataclass(frozen=True)
 class DecidedState:
     """What the last successful build decided: every load batch up to
-    last_batch, with the settings whose fingerprint is given."""
+    last_batch, with the settings whose fingerprint is given. settled is
+    false while a daily run is under way, and stays false when it does not
+    finish: the marts may then reflect authorizations the last successful
+    build never saw."""
 
     last_batch: int
     fingerprint: str
+    settled: bool = True
 
 
 @dataclass(frozen=True)
@@ -227,16 +244,18 @@ def read_state(connection: duckdb.DuckDBPyConnection) -> DecidedState | None:
     if not exists[0][0]:
         return None
     rows = connection.execute(
-        f"select last_batch, fingerprint from {STATE_TABLE}"
+        f"select last_batch, fingerprint, settled from {STATE_TABLE}"
     ).fetchall()
-    return DecidedState(int(rows[0][0]), str(rows[0][1])) if rows else None
+    if not rows:
+        return None
+    return DecidedState(int(rows[0][0]), str(rows[0][1]), bool(rows[0][2]))
 
 
 def record_decided(database: Path, fingerprint: str) -> DecidedState:
     """After a successful build: every batch loaded so far is decided, and
     the authorizations as they are now become the ones the next daily run
     compares with."""
-    with duckdb.connect(str(database)) as connection:
+    with connect(database) as connection:
         connection.execute("begin transaction")
         rows = connection.execute(
             f"select max(cast({BATCH_COLUMN} as integer)) "
@@ -249,11 +268,18 @@ def record_decided(database: Path, fingerprint: str) -> DecidedState:
         )
         connection.execute(
             f"create or replace table {STATE_TABLE} as select "
-            "? as last_batch, ? as fingerprint",
+            "? as last_batch, ? as fingerprint, true as settled",
             [state.last_batch, state.fingerprint],
         )
         connection.execute("commit")
     return state
+
+
+def mark_unsettled(database: Path) -> None:
+    """Before a daily build changes the marts: until record_decided runs,
+    the next daily run must check every authorization again."""
+    with connect(database) as connection:
+        connection.execute(f"update {STATE_TABLE} set settled = false")
 
 
 def previous_build(database: Path) -> DecidedState:
@@ -263,7 +289,7 @@ def previous_build(database: Path) -> DecidedState:
             f"{database} does not exist: a daily load adds to the claims of "
             "a full run, so run once without --daily first."
         )
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with connect(database, read_only=True) as connection:
         state = read_state(connection)
     if state is None:
         raise InputError(
@@ -283,30 +309,51 @@ def history_numbers(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     return int(rows[0][0]), int(rows[0][1])
 
 
-def load_daily(input_dir: Path, database: Path) -> DailyLoad:
+def load_daily(
+    input_dir: Path, database: Path, settled: bool = True
+) -> DailyLoad:
     """Append a day's claim lines to the history as a new load batch, and
-    replace the authorizations when the folder has a file for them. All
-    or nothing: a file that fails its checks changes nothing."""
+    replace the authorizations when the folder has a file for them (a
+    folder may hold either or both). All or nothing: a file that fails its
+    checks changes nothing."""
     if not input_dir.is_dir():
         raise InputError(
             f"Input folder {input_dir} does not exist (see {CONTRACT_DOC})."
         )
+    if not any(find_input(input_dir, table) for table in TABLES):
+        raise InputError(
+            f"{input_dir} holds no medical_claim or prior_authorization "
+            f"file: nothing to load (see {CONTRACT_DOC})."
+        )
     history = f'{RAW_SCHEMA}."{MEDICAL_CLAIM.name}"'
     authorizations = f'{RAW_SCHEMA}."{PRIOR_AUTHORIZATION.name}"'
-    with duckdb.connect(str(database)) as connection:
+    with connect(database) as connection:
         batch, last_row = history_numbers(connection)
-        claims = read_sql(
-            connection, input_dir, MEDICAL_CLAIM, batch, row_offset=last_row
-        )
+        claims = None
+        if find_input(input_dir, MEDICAL_CLAIM) is not None:
+            claims = read_sql(
+                connection, input_dir, MEDICAL_CLAIM, batch, last_row
+            )
         authorization_select = read_sql(
             connection, input_dir, PRIOR_AUTHORIZATION
         )
         before = row_count(connection, history)
         connection.execute("begin transaction")
-        run_load(
-            connection, f"insert into {history} by name {claims}", input_dir
-        )
+        if claims is not None:
+            run_load(
+                connection,
+                f"insert into {history} by name {claims}",
+                input_dir,
+            )
         if authorization_select is not None:
+            if not settled:
+                # A daily run that did not finish may have decided with the
+                # authorizations being replaced: keep them for the
+                # comparison until a build succeeds.
+                connection.execute(
+                    f"insert into {RAW_SCHEMA}.{PREVIOUS_AUTHORIZATIONS} "
+                    f"by name select * from {authorizations}"
+                )
             run_load(
                 connection,
                 f"create or replace table {authorizations} as "

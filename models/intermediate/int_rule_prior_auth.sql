@@ -67,7 +67,12 @@ covering as (
             partition by pa_drugs.claim_line_id
             order by
                 approved_authorizations.start_date desc nulls last,
-                approved_authorizations.authorization_id asc nulls last
+                approved_authorizations.authorization_id asc nulls last,
+                -- two rows of one authorization: every column breaks the
+                -- tie, so the file's row order never decides
+                approved_authorizations.end_date desc nulls last,
+                approved_authorizations.authorized_units desc nulls last,
+                approved_authorizations.status asc nulls last
         ) as authorization_rank
 
     from pa_drugs
@@ -104,7 +109,9 @@ nearest_other_authorization as (
             partition by pa_drugs.claim_line_id
             order by
                 authorizations.end_date desc nulls last,
-                authorizations.authorization_id asc nulls last
+                authorizations.authorization_id asc nulls last,
+                authorizations.start_date desc nulls last,
+                authorizations.status asc nulls last
         ) as note_rank
 
     from pa_drugs
@@ -135,7 +142,10 @@ unreadable_authorizations as (
         ) as evidence,
         row_number() over (
             partition by pa_drugs.claim_line_id
-            order by approved.authorization_id asc nulls last
+            order by
+                approved.authorization_id asc nulls last,
+                approved.raw_start_date asc nulls last,
+                approved.raw_end_date asc nulls last
         ) as unreadable_rank
 
     from pa_drugs

@@ -51,8 +51,13 @@ policy as (
 
 rejected as (
 
+    {#- In a daily run the mart keeps every claim's rows: only the claims
+        in scope are decided again here. #}
     select * from {{ ref('rejected_claim_lines') }}
-    where line_status = 'rejected' and line_kind != 'other'
+    where
+        line_status = 'rejected'
+        and line_kind != 'other'
+        and {{ in_scope_of_run() }}
 
 ),
 
@@ -65,12 +70,30 @@ invalid_catalog as (
 
 claim_files as (
 
+    {#- Evidence names a claim id of the same person, not its data source:
+        the latest file of that id among the person's claims. #}
     select
+        person_id,
         claim_id,
-        max(file_date) as claim_file_date
+        data_source,
+        max(file_date) as claim_file_date,
+        max(max(file_date)) over (
+            partition by person_id, claim_id
+        ) as person_claim_file_date
 
     from all_lines
-    group by claim_id
+    group by person_id, claim_id, data_source
+
+),
+
+evidence_files as (
+
+    select distinct
+        person_id,
+        claim_id,
+        person_claim_file_date as claim_file_date
+
+    from claim_files
 
 ),
 
@@ -220,9 +243,14 @@ decided as (
     left join evidence_claim_lists
         on lines.claim_line_id = evidence_claim_lists.claim_line_id
     left join claim_files as own_files
-        on lines.claim_id = own_files.claim_id
-    left join claim_files as evidence_files
-        on deciding_hits.evidence_claim_id = evidence_files.claim_id
+        on
+            lines.person_id = own_files.person_id
+            and lines.claim_id = own_files.claim_id
+            and lines.data_source = own_files.data_source
+    left join evidence_files
+        on
+            lines.person_id = evidence_files.person_id
+            and deciding_hits.evidence_claim_id = evidence_files.claim_id
 
 ),
 

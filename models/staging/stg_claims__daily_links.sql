@@ -193,11 +193,16 @@ changed_rows as (
 
 changed_authorizations as (
 
+    {#- After a daily run that did not finish, every authorization counts
+        as changed: the marts may hold decisions made with a file that the
+        comparison no longer has. #}
     select distinct
         {{ clean_text('person_id') }} as person_id,
         upper({{ clean_text('hcpcs_code') }}) as hcpcs_code
 
-    from changed_rows
+    from {{ 'all_authorizations'
+        if var_flag('daily_recheck_authorizations')
+        else 'changed_rows' }}
 
 ),
 

@@ -3,6 +3,7 @@
 #   make run INPUT_DIR=path OUTPUT_DIR=path VARS='{...}'   your own files
 #   make test                                 lint, dbt build, pytest
 #   make test-postgres                        the same build on PostgreSQL
+#   make test-spark                           the same build on local Spark
 #   make bench                                1M and 10M lines, timed
 
 PYTHON ?= python3
@@ -47,4 +48,5 @@ clean:
 	rm -rf target build output logs
 
 include mk/postgres.mk
+include mk/spark.mk
 include mk/bench.mk

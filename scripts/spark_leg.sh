@@ -100,6 +100,6 @@ SPARK_EXPORT=$(realpath "$SPARK_EXPORT")
 
 step "Same answers as DuckDB"
 SPARK_EXPORT="$SPARK_EXPORT" "$VENV_BIN/pytest" -p no:cacheprovider \
-    pytests/test_same_answers.py
+    pytests/test_same_answers.py pytests/test_spark_loader.py
 
 step "Spark leg passed"

@@ -44,6 +44,8 @@ def spark_settings() -> dict[str, str]:
     metastore = os.environ.get(
         "INFUSION_EDITS_SPARK_METASTORE", f"{DEFAULT_HOME}/metastore"
     )
+    # Hive's per-session resource folders go to the JVM's temporary folder.
+    tmpdir = os.environ.get("INFUSION_EDITS_SPARK_TMPDIR", "/tmp")
     return {
         "spark.master": f"local[{threads}]",
         "spark.ui.enabled": "false",
@@ -58,7 +60,9 @@ def spark_settings() -> dict[str, str]:
         "spark.sql.warehouse.dir": os.environ.get(
             "INFUSION_EDITS_SPARK_WAREHOUSE", f"{DEFAULT_HOME}/warehouse"
         ),
-        "spark.driver.extraJavaOptions": f"-Dderby.system.home={metastore}",
+        "spark.driver.extraJavaOptions": (
+            f"-Dderby.system.home={metastore} -Djava.io.tmpdir={tmpdir}"
+        ),
         # dbt-spark sets this on every session; the loader does the same.
         "spark.sql.ansi.enabled": "false",
     }

@@ -48,6 +48,7 @@ def profile_settings(environ: dict[str, str]) -> dict[str, str]:
             "INFUSION_EDITS_SPARK_SHUFFLE_PARTITIONS": "2",
             "INFUSION_EDITS_SPARK_WAREHOUSE": "/tmp/w",
             "INFUSION_EDITS_SPARK_METASTORE": "/tmp/m",
+            "INFUSION_EDITS_SPARK_TMPDIR": "/tmp/t",
         },
     ],
 )

@@ -58,9 +58,13 @@ export SPARK_LOCAL_IP=127.0.0.1
 export SPARK_LOCAL_HOSTNAME=localhost
 export PYSPARK_PYTHON="$VENV_BIN/python"
 export PYSPARK_DRIVER_PYTHON="$VENV_BIN/python"
-# Spark's scratch files (block manager, shuffle) go to the temporary folder.
+# Spark's scratch files (block manager, shuffle), the JVM's and Python's
+# temporary files (Hive makes a resources folder per session) go to the
+# temporary folder too.
 export SPARK_LOCAL_DIRS="$work/spark-local"
-mkdir -p "$INFUSION_EDITS_SPARK_METASTORE" "$SPARK_LOCAL_DIRS"
+export INFUSION_EDITS_SPARK_TMPDIR="$work/tmp"
+export TMPDIR="$work/tmp"
+mkdir -p "$INFUSION_EDITS_SPARK_METASTORE" "$SPARK_LOCAL_DIRS" "$TMPDIR"
 
 step "dbt-spark and pyspark"
 "$VENV_BIN/pip" install --quiet --disable-pip-version-check \

@@ -4,6 +4,7 @@
 #   make test                                 lint, dbt build, pytest
 #   make daily INPUT_DIR=path                 add a day's files to the last run
 #   make test-postgres                        the same build on PostgreSQL
+#   make test-spark                           the same build on local Spark
 #   make bench                                1M and 10M lines, timed
 
 PYTHON ?= python3
@@ -53,4 +54,5 @@ clean:
 	rm -rf target build output logs
 
 include mk/postgres.mk
+include mk/spark.mk
 include mk/bench.mk

@@ -13,6 +13,8 @@ the number of the load that brought it (load_batch_number).
 
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,6 +102,40 @@ def check_columns(path: Path, table: TableContract, columns: list[str]) -> None:
             f"{table.name}. Required: {', '.join(table.required)} "
             f"(see {CONTRACT_DOC})."
         )
+
+
+def contract_rows(
+    path: Path, table: TableContract
+) -> Iterator[list[str | None]]:
+    """The file's rows as contract columns, in contract order."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise InputError(
+                f"{path} is empty: expected a CSV with a header row "
+                f"(see {CONTRACT_DOC})."
+            )
+        columns = [name.strip().lower() for name in header]
+        check_columns(path, table, columns)
+        positions = {}
+        for position, name in enumerate(columns):
+            positions.setdefault(name, position)
+        for row_number, row in enumerate(reader, start=1):
+            if len(row) != len(columns):
+                raise InputError(
+                    f"{path}, data row {row_number}: {len(row)} fields, "
+                    f"the header has {len(columns)} (see {CONTRACT_DOC})."
+                )
+            values: list[str | None] = []
+            for name in table.columns:
+                if name in positions:
+                    values.append(row[positions[name]] or None)
+                elif name == ROW_NUMBER_COLUMN:
+                    values.append(str(row_number))
+                else:
+                    values.append(None)
+            yield values
 
 
 def select_list(

@@ -24,16 +24,11 @@ import psycopg2
 from psycopg2 import sql
 from psycopg2.extensions import connection as PgConnection
 
-from infusion_edits.contract import (
-    CONTRACT_DOC,
-    ROW_NUMBER_COLUMN,
-    TABLES,
-    TableContract,
-)
+from infusion_edits.contract import CONTRACT_DOC, TABLES, TableContract
 from infusion_edits.loader import (
     RAW_SCHEMA,
     InputError,
-    check_columns,
+    contract_rows,
     find_input,
 )
 
@@ -50,40 +45,6 @@ def connect() -> PgConnection:
         password=os.environ.get("INFUSION_EDITS_PG_PASSWORD", ""),
         dbname=os.environ.get("INFUSION_EDITS_PG_DBNAME", "postgres"),
     )
-
-
-def contract_rows(
-    path: Path, table: TableContract
-) -> Iterator[list[str | None]]:
-    """The file's rows as contract columns, in contract order."""
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise InputError(
-                f"{path} is empty: expected a CSV with a header row "
-                f"(see {CONTRACT_DOC})."
-            )
-        columns = [name.strip().lower() for name in header]
-        check_columns(path, table, columns)
-        positions = {}
-        for position, name in enumerate(columns):
-            positions.setdefault(name, position)
-        for row_number, row in enumerate(reader, start=1):
-            if len(row) != len(columns):
-                raise InputError(
-                    f"{path}, data row {row_number}: {len(row)} fields, "
-                    f"the header has {len(columns)} (see {CONTRACT_DOC})."
-                )
-            values: list[str | None] = []
-            for name in table.columns:
-                if name in positions:
-                    values.append(row[positions[name]] or None)
-                elif name == ROW_NUMBER_COLUMN:
-                    values.append(str(row_number))
-                else:
-                    values.append(None)
-            yield values
 
 
 def copy_rows(

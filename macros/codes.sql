@@ -104,9 +104,35 @@
         when {{ expression }} = floor({{ expression }})
             then {{ as_text('cast(' ~ expression ~ ' as ' ~ dbt.type_bigint()
                 ~ ')') }}
-        else {{ as_text('cast(' ~ expression ~ ' as ' ~ dbt.type_float()
-            ~ ')') }}
+        else {{ fraction_text(expression) }}
     end
+{%- endmacro %}
+
+
+{% macro fraction_text(expression) -%}
+    {#- A number with a fractional part as short text: 1.5, 0.0005. -#}
+    {{ return(
+        adapter.dispatch('fraction_text', 'infusion_edits')(expression)
+    ) }}
+{%- endmacro %}
+
+{% macro default__fraction_text(expression) -%}
+    {{ as_text('cast(' ~ expression ~ ' as ' ~ dbt.type_float() ~ ')') }}
+{%- endmacro %}
+
+{% macro spark__fraction_text(expression) -%}
+    {#-
+        Spark writes a double below 0.001 or from 10 million up in
+        scientific notation (5.0E-4, 1.23456781234E7). The decimal's own
+        digits without the trailing zeros read as DuckDB and Postgres
+        write the double. Only numbers with a fractional part get here,
+        so a digit always follows the point.
+    -#}
+    regexp_replace(
+        {{ as_text('cast(' ~ expression ~ ' as decimal(38, 4))') }},
+        '0+$',
+        ''
+    )
 {%- endmacro %}
 
 

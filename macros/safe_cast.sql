@@ -25,7 +25,12 @@
 {%- endmacro %}
 
 {% macro spark__safe_date(expression) -%}
-    try_cast({{ clean_text(expression) }} as date)
+    {#- Spark alone would read 2026 or 2026-01 as January 1st: ISO only. -#}
+    case
+        when {{ clean_text(expression) }}
+            rlike '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$'
+            then try_cast({{ clean_text(expression) }} as date)
+    end
 {%- endmacro %}
 
 {% macro postgres__safe_date(expression) -%}
@@ -52,7 +57,12 @@
 {%- endmacro %}
 
 {% macro spark__safe_numeric(expression) -%}
-    try_cast({{ clean_text(expression) }} as decimal(18, 4))
+    {#- Plain decimals only, as on Postgres (no 1e3). -#}
+    case
+        when {{ clean_text(expression) }}
+            rlike '^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)$'
+            then try_cast({{ clean_text(expression) }} as decimal(18, 4))
+    end
 {%- endmacro %}
 
 {% macro postgres__safe_numeric(expression) -%}
@@ -91,7 +101,13 @@
 {%- endmacro %}
 
 {% macro spark__safe_timestamp(expression) -%}
-    try_cast({{ clean_text(expression) }} as timestamp)
+    {#- ISO date and optional time only, as on Postgres (no 2026-01). -#}
+    case
+        when {{ clean_text(expression) }}
+            rlike concat('^[0-9]{4}-[0-9]{2}-[0-9]{2}',
+            '([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$')
+            then try_cast({{ clean_text(expression) }} as timestamp)
+    end
 {%- endmacro %}
 
 {% macro postgres__safe_timestamp(expression) -%}

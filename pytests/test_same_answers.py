@@ -1,8 +1,12 @@
-"""Postgres and DuckDB give the same decisions on the demo claims.
+"""Every other warehouse gives the same decisions as DuckDB on the demo
+claims.
 
-Runs when PG_EXPORT names the CSV export of admin_line_decisions from a
-Postgres build of the demo claims (scripts/postgres_leg.sh writes it); the
-DuckDB side is built here on the same demo claims with the same vars.
+Each warehouse export is the CSV of admin_line_decisions from a build of the
+demo claims on that warehouse, named by an environment variable: PG_EXPORT
+for Postgres (scripts/postgres_leg.sh writes it), SPARK_EXPORT for Spark
+(scripts/spark_leg.sh). Each one that is set is compared with DuckDB row by
+row; the DuckDB side is built here once on the same demo claims with the
+same vars. Without any of them the tests skip.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ COMPARED = (
 NUMERIC = frozenset({"amount_at_risk"})
 BOOLEANS = {"t": "true", "true": "true", "f": "false", "false": "false"}
 RUN_STARTED_AT = "2026-12-01 00:00:00"
+# The environment variable that names each warehouse's export.
+EXPORT_VARS = {"postgres": "PG_EXPORT", "spark": "SPARK_EXPORT"}
 
 
 def normalized(column: str, value: str) -> str:
@@ -58,25 +64,45 @@ def decisions_by_line(path: Path) -> dict[str, dict[str, str]]:
     return by_line
 
 
-@pytest.fixture(scope="module")
-def postgres_export() -> Path:
-    """The Postgres export named by PG_EXPORT."""
-    value = os.environ.get("PG_EXPORT", "")
-    if not value:
+def given_exports() -> dict[str, Path]:
+    """The warehouse exports named in the environment, by warehouse."""
+    return {
+        warehouse: Path(os.environ[name])
+        for warehouse, name in EXPORT_VARS.items()
+        if os.environ.get(name, "")
+    }
+
+
+@pytest.fixture(params=sorted(EXPORT_VARS))
+def warehouse(request: pytest.FixtureRequest) -> str:
+    """One warehouse whose export is compared with DuckDB (skipped when
+    its environment variable is not set)."""
+    name: str = request.param
+    if name not in given_exports():
         pytest.skip(
-            "PG_EXPORT is not set: run scripts/postgres_leg.sh (make "
-            "test-postgres) to build on Postgres and compare."
+            f"{EXPORT_VARS[name]} is not set: run scripts/{name}_leg.sh "
+            f"(make test-{name}) to build on {name} and compare."
         )
-    path = Path(value)
-    assert path.is_file(), f"PG_EXPORT={value} is not a file"
+    return name
+
+
+@pytest.fixture
+def warehouse_export(warehouse: str) -> Path:
+    """The export of the warehouse under test."""
+    path = given_exports()[warehouse]
+    assert path.is_file(), f"{EXPORT_VARS[warehouse]}={path} is not a file"
     return path
 
 
 @pytest.fixture(scope="module")
-def duckdb_export(
-    postgres_export: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Path:
-    """admin_line_decisions.csv of a DuckDB run on the demo claims."""
+def duckdb_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """admin_line_decisions.csv of a DuckDB run on the demo claims, built
+    once for every warehouse compared."""
+    if not given_exports():
+        pytest.skip(
+            f"None of {', '.join(EXPORT_VARS.values())} is set: nothing to "
+            "compare."
+        )
     tmp = tmp_path_factory.mktemp("duckdb_side")
     done = subprocess.run(
         [
@@ -92,7 +118,7 @@ def duckdb_export(
             f'{{run_started_at: "{RUN_STARTED_AT}"}}',
         ],
         cwd=ROOT,
-        # The leg exports INFUSION_EDITS_TARGET=postgres; this side is DuckDB.
+        # The legs export INFUSION_EDITS_TARGET; this side is DuckDB.
         env={**os.environ, "INFUSION_EDITS_TARGET": "duckdb"},
         capture_output=True,
         text=True,
@@ -102,23 +128,27 @@ def duckdb_export(
     return tmp / "output" / "admin_line_decisions.csv"
 
 
-def test_same_lines(postgres_export: Path, duckdb_export: Path) -> None:
-    """Both warehouses decide the same claim lines."""
-    postgres = decisions_by_line(postgres_export)
+def test_same_lines(
+    warehouse: str, warehouse_export: Path, duckdb_export: Path
+) -> None:
+    """The warehouse and DuckDB decide the same claim lines."""
+    other = decisions_by_line(warehouse_export)
     duckdb = decisions_by_line(duckdb_export)
-    assert sorted(set(postgres) - set(duckdb)) == []
-    assert sorted(set(duckdb) - set(postgres)) == []
-    assert len(postgres) > 0
+    assert sorted(set(other) - set(duckdb)) == [], f"only on {warehouse}"
+    assert sorted(set(duckdb) - set(other)) == [], f"missing on {warehouse}"
+    assert len(other) > 0
 
 
-def test_same_decisions(postgres_export: Path, duckdb_export: Path) -> None:
+def test_same_decisions(
+    warehouse: str, warehouse_export: Path, duckdb_export: Path
+) -> None:
     """Every compared column agrees on every claim line."""
-    postgres = decisions_by_line(postgres_export)
+    other = decisions_by_line(warehouse_export)
     duckdb = decisions_by_line(duckdb_export)
     differences = [
-        f"{line} {column}: postgres {row[column]!r} != duckdb "
+        f"{line} {column}: {warehouse} {row[column]!r} != duckdb "
         f"{duckdb[line][column]!r}"
-        for line, row in sorted(postgres.items())
+        for line, row in sorted(other.items())
         if line in duckdb
         for column in COMPARED
         if row[column] != duckdb[line][column]

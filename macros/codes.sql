@@ -120,6 +120,12 @@
     {{ as_text('cast(' ~ expression ~ ' as ' ~ dbt.type_float() ~ ')') }}
 {%- endmacro %}
 
+{% macro duckdb__fraction_text(expression) -%}
+    {#- DuckDB's float is 4 bytes (12345678.5 would read 12345678.0): a
+        double keeps the digits, as Postgres's float does. -#}
+    {{ as_text('cast(' ~ expression ~ ' as double)') }}
+{%- endmacro %}
+
 {% macro spark__fraction_text(expression) -%}
     {#-
         Spark writes a double below 0.001 or from 10 million up in

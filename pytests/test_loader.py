@@ -9,7 +9,7 @@ import pytest
 
 from infusion_edits.cli import main
 from infusion_edits.contract import MEDICAL_CLAIM, PRIOR_AUTHORIZATION
-from infusion_edits.loader import InputError, load_inputs
+from infusion_edits.loader import BATCH_COLUMN, InputError, load_inputs
 from infusion_edits.settings import SettingsError, parse_vars
 
 HEADER = "claim_id,claim_line_number,person_id,claim_start_date,hcpcs_code"
@@ -55,7 +55,8 @@ def test_extra_columns_are_ignored_and_absent_optional_ones_are_null(
         ]
         ndc = connection.execute("select ndc_code from raw.medical_claim")
         assert ndc.fetchall() == [(None,)]
-    assert columns == list(MEDICAL_CLAIM.columns)
+    # The contract's columns, then the load batch the loader adds.
+    assert columns == [*MEDICAL_CLAIM.columns, BATCH_COLUMN]
 
 
 def test_codes_keep_leading_zeros(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ class Timed:
     seconds: float
     returncode: int
     load_before: float
+    dbt_seconds: float | None
 
 
 def generate(history: int, day: int, seed: int) -> tuple[Path, Path, Path]:
@@ -141,7 +143,13 @@ def run_runner(
         )
     seconds = time.perf_counter() - started
     print(f"{label}: {seconds:.1f} s (exit {returncode}; log {log})")
-    return Timed(label, seconds, returncode, load_before)
+    results = database.parent / f"target_{label}" / "run_results.json"
+    dbt_seconds = (
+        float(json.loads(results.read_text())["elapsed_time"])
+        if results.is_file()
+        else None
+    )
+    return Timed(label, seconds, returncode, load_before, dbt_seconds)
 
 
 def scope_size(database: Path) -> tuple[int, int, int]:
@@ -164,7 +172,17 @@ def report(
     """The text of docs/performance-daily.md."""
     full, daily, both = runs
     share = daily.seconds / full.seconds
-    verdict = "met" if share < TARGET_SHARE else "missed"
+    dbt_share = (daily.dbt_seconds or 0) / (full.dbt_seconds or 1)
+
+    def verdict(value: float) -> str:
+        return "met" if value < TARGET_SHARE else "missed"
+
+    def row(run: Timed, label: str, lines: str) -> str:
+        return (
+            f"| {label} | {lines} | {run.seconds:.1f} | "
+            f"{run.dbt_seconds or 0:.1f} | {run.load_before:.2f} |"
+        )
+
     return "\n".join(
         [
             "# Performance of a daily run",
@@ -180,19 +198,31 @@ def report(
             f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on "
             f"{os.cpu_count()} cores, DuckDB threads {THREADS}, memory limit "
             f"{args.memory_limit}; every run builds models and seeds only "
-            "(`--no-tests`) and includes load and export.",
+            "(`--no-tests`). Runner: the whole command (load, `dbt build`, "
+            "export of both marts, summary). dbt build: dbt's own elapsed "
+            "time (`run_results.json`).",
             "",
-            "| run | lines | wall time (s) | load average before |",
-            "|---|---:|---:|---:|",
-            f"| full run on the history | {args.history:,} | "
-            f"{full.seconds:.1f} | {full.load_before:.2f} |",
-            f"| daily run (`--daily`) with the day | {args.day:,} new | "
-            f"{daily.seconds:.1f} | {daily.load_before:.2f} |",
-            f"| full run on history and day | {args.history + args.day:,} | "
-            f"{both.seconds:.1f} | {both.load_before:.2f} |",
+            "| run | lines | runner (s) | dbt build (s) | "
+            "load average before |",
+            "|---|---:|---:|---:|---:|",
+            row(full, "full run on the history", f"{args.history:,}"),
+            row(
+                daily, "daily run (`--daily`) with the day", f"{args.day:,} new"
+            ),
+            row(
+                both,
+                "full run on history and day",
+                f"{args.history + args.day:,}",
+            ),
             "",
-            f"Daily run / full run on the history: **{share:.1%}** "
-            f"(target under {TARGET_SHARE:.0%}: {verdict}).",
+            f"Daily run / full run on the history, target under "
+            f"{TARGET_SHARE:.0%}:",
+            "",
+            f"- dbt build: **{dbt_share:.1%}** ({verdict(dbt_share)})",
+            f"- whole runner: **{share:.1%}** ({verdict(share)}); the "
+            "export writes every row of both marts in both runs, and "
+            "Python's and dbt's start-up are fixed costs, so they weigh "
+            "more in the daily run.",
             "",
             f"The daily run decided again {scope[0]:,} of {scope[1]:,} claims "
             f"({scope[2]:,} lines): the claims of the day and every claim "

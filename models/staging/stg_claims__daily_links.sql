@@ -18,6 +18,12 @@
 
 {% if is_daily_run() %}
 
+{#- The columns of an authorization row as the input has them. -#}
+{%- set authorization_columns = (
+    'authorization_id, person_id, hcpcs_code, start_date, end_date, '
+    ~ 'status, authorized_units'
+) %}
+
 with
 
 source as (
@@ -40,26 +46,12 @@ authorizations_before as (
 
 all_authorizations as (
 
-    select
-        authorization_id,
-        person_id,
-        hcpcs_code,
-        start_date,
-        end_date,
-        status,
-        authorized_units
+    select {{ authorization_columns }}
     from authorizations_now
 
     union all
 
-    select
-        authorization_id,
-        person_id,
-        hcpcs_code,
-        start_date,
-        end_date,
-        status,
-        authorized_units
+    select {{ authorization_columns }}
     from authorizations_before
 
 ),
@@ -144,48 +136,20 @@ authorization_periods as (
 changed_rows as (
 
     (
-        select
-            authorization_id,
-            person_id,
-            hcpcs_code,
-            start_date,
-            end_date,
-            status,
-            authorized_units
+        select {{ authorization_columns }}
         from authorizations_now
         except
-        select
-            authorization_id,
-            person_id,
-            hcpcs_code,
-            start_date,
-            end_date,
-            status,
-            authorized_units
+        select {{ authorization_columns }}
         from authorizations_before
     )
 
     union all
 
     (
-        select
-            authorization_id,
-            person_id,
-            hcpcs_code,
-            start_date,
-            end_date,
-            status,
-            authorized_units
+        select {{ authorization_columns }}
         from authorizations_before
         except
-        select
-            authorization_id,
-            person_id,
-            hcpcs_code,
-            start_date,
-            end_date,
-            status,
-            authorized_units
+        select {{ authorization_columns }}
         from authorizations_now
     )
 

@@ -35,6 +35,7 @@ from infusion_edits.export import (
 from infusion_edits.loader import (
     DecidedState,
     InputError,
+    counts_text,
     load_daily,
     load_inputs,
     mark_unsettled,
@@ -212,10 +213,7 @@ def load_and_build(
     counts, history_lines, daily_vars = load(
         args, database, input_folder(args), state
     )
-    print(
-        "Loaded "
-        + ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
-    )
+    print("Loaded " + counts_text(counts))
     status = dbt_build(
         database,
         {**dbt_vars, **daily_vars},

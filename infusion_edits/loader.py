@@ -52,6 +52,11 @@ def connect(
         ) from error
 
 
+def counts_text(counts: dict[str, int]) -> str:
+    """Row counts by table as one line of text."""
+    return ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
+
+
 def find_input(input_dir: Path, table: TableContract) -> Path | None:
     """The CSV or Parquet file for a table, or None when there is none."""
     candidates = [

@@ -29,6 +29,7 @@ from infusion_edits.loader import (
     RAW_SCHEMA,
     InputError,
     contract_rows,
+    counts_text,
     find_input,
 )
 
@@ -145,10 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         connection.close()
-    print(
-        "Loaded into Postgres "
-        + ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
-    )
+    print("Loaded into Postgres " + counts_text(counts))
     return 0
 
 

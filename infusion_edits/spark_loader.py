@@ -32,6 +32,7 @@ from infusion_edits.loader import (
     RAW_SCHEMA,
     InputError,
     contract_rows,
+    counts_text,
     find_input,
 )
 
@@ -178,10 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         spark.stop()
-    print(
-        "Loaded into Spark "
-        + ", ".join(f"{name}: {rows} rows" for name, rows in counts.items())
-    )
+    print("Loaded into Spark " + counts_text(counts))
     return 0
 
 

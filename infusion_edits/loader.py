@@ -71,6 +71,24 @@ def find_input(input_dir: Path, table: TableContract) -> Path | None:
     return found[0] if found else None
 
 
+def csv_input(
+    input_dir: Path, table: TableContract, loader: str
+) -> Path | None:
+    """The CSV file of a table for a loader that reads CSV only (the
+    Postgres and Spark test legs); None when an optional table has none."""
+    path = find_input(input_dir, table)
+    if path is None and table.required_table:
+        raise InputError(
+            f"No {table.name}.csv in {input_dir} (see {CONTRACT_DOC})."
+        )
+    if path is not None and path.suffix != ".csv":
+        raise InputError(
+            f"{path}: the {loader} loader reads CSV files only "
+            f"(see {CONTRACT_DOC})."
+        )
+    return path
+
+
 def reader_sql(path: Path) -> str:
     """A DuckDB table function that reads the file with text columns."""
     quoted = str(path).replace("'", "''")

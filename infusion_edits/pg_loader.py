@@ -30,7 +30,7 @@ from infusion_edits.loader import (
     InputError,
     contract_rows,
     counts_text,
-    find_input,
+    csv_input,
 )
 
 # Rows are staged in memory up to this size, then on disk.
@@ -77,16 +77,7 @@ def load_table(
     schema: str,
 ) -> int:
     """Recreate one raw table and load its file; return its row count."""
-    path = find_input(input_dir, table)
-    if path is None and table.required_table:
-        raise InputError(
-            f"No {table.name}.csv in {input_dir} (see {CONTRACT_DOC})."
-        )
-    if path is not None and path.suffix != ".csv":
-        raise InputError(
-            f"{path}: the Postgres loader reads CSV files only "
-            f"(see {CONTRACT_DOC})."
-        )
+    path = csv_input(input_dir, table, "Postgres")
     target = sql.Identifier(schema, table.name)
     with connection.cursor() as cursor:
         cursor.execute(sql.SQL("drop table if exists {}").format(target))

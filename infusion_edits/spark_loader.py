@@ -33,7 +33,7 @@ from infusion_edits.loader import (
     InputError,
     contract_rows,
     counts_text,
-    find_input,
+    csv_input,
 )
 
 DEFAULT_HOME = "/tmp/infusion_edits_spark"
@@ -88,16 +88,7 @@ def load_table(
     spark: SparkSession, input_dir: Path, table: TableContract, schema: str
 ) -> int:
     """Recreate one raw table and load its file; return its row count."""
-    path = find_input(input_dir, table)
-    if path is None and table.required_table:
-        raise InputError(
-            f"No {table.name}.csv in {input_dir} (see {CONTRACT_DOC})."
-        )
-    if path is not None and path.suffix != ".csv":
-        raise InputError(
-            f"{path}: the Spark loader reads CSV files only "
-            f"(see {CONTRACT_DOC})."
-        )
+    path = csv_input(input_dir, table, "Spark")
     rows = [] if path is None else list(contract_rows(path, table))
     target = f"`{schema}`.`{table.name}`"
     spark.sql(f"drop table if exists {target}")

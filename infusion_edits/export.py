@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from infusion_edits.loader import connect
+
 MART = "admin_line_decisions"
 REJECTED = "rejected_claim_lines"
 ORDERS = {
@@ -43,7 +45,7 @@ def export_decisions(database: Path, output_dir: Path) -> dict[str, Path]:
     in a stable row order."""
     output_dir.mkdir(parents=True, exist_ok=True)
     paths = export_paths(output_dir)
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with connect(database, read_only=True) as connection:
         for name, order in ORDERS.items():
             query = (
                 f"select * from {mart_relation(connection, name)} "
@@ -57,7 +59,7 @@ def export_decisions(database: Path, output_dir: Path) -> dict[str, Path]:
 
 def summary_rows(database: Path) -> list[tuple[str, str, int, float]]:
     """Lines and amount at risk by decision and deciding rule."""
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with connect(database, read_only=True) as connection:
         relation = mart_relation(connection)
         return connection.execute(
             f"select decision, coalesce(rule_id, '-') as rule_id, "
@@ -69,7 +71,7 @@ def summary_rows(database: Path) -> list[tuple[str, str, int, float]]:
 
 def input_accounting(database: Path) -> list[tuple[str, str, int]]:
     """Input lines not evaluated, by status and reason."""
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with connect(database, read_only=True) as connection:
         relation = mart_relation(connection, REJECTED)
         return connection.execute(
             f"select line_status, reason_code, count(*) from {relation} "

@@ -14,6 +14,7 @@ the number of the load that brought it (load_batch_number).
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,22 +34,45 @@ RAW_SCHEMA = "raw"
 BATCH_COLUMN = "load_batch_number"
 PREVIOUS_AUTHORIZATIONS = "prior_authorization_previous"
 STATE_TABLE = f"{RAW_SCHEMA}.decided_state"
+# The DuckDB settings of profiles.yml, with the same env vars and defaults,
+# so the load and the export are bounded like the dbt build.
+DUCKDB_SETTINGS = {
+    "memory_limit": ("INFUSION_EDITS_MEMORY_LIMIT", "4GB"),
+    "threads": ("INFUSION_EDITS_THREADS", "2"),
+}
 
 
 class InputError(Exception):
     """An input file is missing, unreadable or lacks required columns."""
 
 
+def duckdb_config() -> dict[str, str]:
+    """Memory limit and threads for a DuckDB connection, from the env."""
+    return {
+        name: os.environ.get(variable) or default
+        for name, (variable, default) in DUCKDB_SETTINGS.items()
+    }
+
+
 def connect(
     database: Path, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database; another program holding it is an input error."""
+    """Open the database with the profile's memory limit and threads;
+    another program holding it is an input error."""
     try:
-        return duckdb.connect(str(database), read_only=read_only)
+        return duckdb.connect(
+            str(database), read_only=read_only, config=duckdb_config()
+        )
     except duckdb.IOException as error:
         raise InputError(
             f"Another program has {database} open ({error}); close it or "
             "pass --database with another file."
+        ) from error
+    except (duckdb.InvalidInputException, duckdb.ParserException) as error:
+        names = " and ".join(var for var, _ in DUCKDB_SETTINGS.values())
+        raise InputError(
+            f"DuckDB refused the settings from {names} ({error}); use a "
+            "size such as 4GB and a whole number of threads."
         ) from error
 
 

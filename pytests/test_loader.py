@@ -9,7 +9,12 @@ import pytest
 
 from infusion_edits.cli import main
 from infusion_edits.contract import MEDICAL_CLAIM, PRIOR_AUTHORIZATION
-from infusion_edits.loader import BATCH_COLUMN, InputError, load_inputs
+from infusion_edits.loader import (
+    BATCH_COLUMN,
+    InputError,
+    connect,
+    load_inputs,
+)
 from infusion_edits.settings import SettingsError, parse_vars
 
 HEADER = "claim_id,claim_line_number,person_id,claim_start_date,hcpcs_code"
@@ -140,3 +145,31 @@ def test_vars_must_be_a_mapping() -> None:
 def test_contract_tables_name_their_required_columns() -> None:
     assert "hcpcs_code" in MEDICAL_CLAIM.required
     assert not PRIOR_AUTHORIZATION.required_table
+
+
+def test_loader_connection_takes_the_profile_memory_limit_and_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INFUSION_EDITS_MEMORY_LIMIT", "300MB")
+    monkeypatch.setenv("INFUSION_EDITS_THREADS", "1")
+    with connect(tmp_path / "db.duckdb") as connection:
+        limit, threads = connection.execute(
+            "select current_setting('memory_limit'), current_setting('threads')"
+        ).fetchone()
+    assert threads == 1
+    assert limit.startswith("286.")  # 300 MB is 286.1 MiB
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("INFUSION_EDITS_MEMORY_LIMIT", "lots"), ("INFUSION_EDITS_THREADS", "x")],
+)
+def test_unusable_duckdb_settings_are_an_input_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    value: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(InputError, match=variable):
+        connect(tmp_path / "db.duckdb")

@@ -15,22 +15,10 @@
 # on exit. Exits non-zero when any step fails.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-PROJECT_DIR=$(pwd)
-VENV_BIN="$PROJECT_DIR/.venv/bin"
+# shellcheck source=scripts/leg_common.sh
+source "$(dirname "$0")/leg_common.sh"
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_EXPORT=${PG_EXPORT:-build/postgres/admin_line_decisions.csv}
-DBT_VARS='{"in_scope_plans": ["WI Marketplace Bronze",
-    "WI Marketplace Silver", "WI Marketplace Gold"],
-    "run_started_at": "2026-12-01 00:00:00"}'
-
-started=$(date +%s)
-step() { printf '\n== %s (%ss)\n' "$1" "$(($(date +%s) - started))"; }
-
-if [[ ! -x "$VENV_BIN/python" ]]; then
-    echo "No project venv at .venv: run 'make venv' first." >&2
-    exit 1
-fi
 
 # The server refuses to run as root: as root, run it as user postgres.
 if [[ $EUID -eq 0 ]]; then
@@ -117,19 +105,14 @@ psql_run() {
 psql_run -d postgres -c "create database infusion_edits"
 
 step "dbt-postgres"
-"$VENV_BIN/pip" install --quiet --disable-pip-version-check \
-    -r requirements-postgres.txt -c requirements.lock
+install_leg_requirements requirements-postgres.txt
 
 step "Demo claims into schema raw"
 "$VENV_BIN/python" -m infusion_edits.demo_data --out "$work/demo"
 "$VENV_BIN/python" -m infusion_edits.pg_loader --input-dir "$work/demo"
 
 step "dbt build --full-refresh on Postgres"
-# Own target and log folders, so that the DuckDB artifacts in target/ stay.
-"$VENV_BIN/dbt" build --full-refresh \
-    --project-dir "$PROJECT_DIR" --profiles-dir "$PROJECT_DIR" \
-    --target-path "$work/target" --log-path "$work/logs" \
-    --vars "$DBT_VARS"
+leg_dbt_build "$work"
 
 step "Export to $PG_EXPORT"
 mkdir -p "$(dirname "$PG_EXPORT")"

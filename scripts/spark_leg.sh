@@ -17,21 +17,9 @@
 # 127.0.0.1 and no web UI. Exits non-zero when any step fails.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-PROJECT_DIR=$(pwd)
-VENV_BIN="$PROJECT_DIR/.venv/bin"
+# shellcheck source=scripts/leg_common.sh
+source "$(dirname "$0")/leg_common.sh"
 SPARK_EXPORT=${SPARK_EXPORT:-build/spark/admin_line_decisions.csv}
-DBT_VARS='{"in_scope_plans": ["WI Marketplace Bronze",
-    "WI Marketplace Silver", "WI Marketplace Gold"],
-    "run_started_at": "2026-12-01 00:00:00"}'
-
-started=$(date +%s)
-step() { printf '\n== %s (%ss)\n' "$1" "$(($(date +%s) - started))"; }
-
-if [[ ! -x "$VENV_BIN/python" ]]; then
-    echo "No project venv at .venv: run 'make venv' first." >&2
-    exit 1
-fi
 if ! command -v java >/dev/null; then
     echo "No java on PATH: Spark needs OpenJDK 17." >&2
     exit 1
@@ -67,8 +55,7 @@ export TMPDIR="$work/tmp"
 mkdir -p "$INFUSION_EDITS_SPARK_METASTORE" "$SPARK_LOCAL_DIRS" "$TMPDIR"
 
 step "dbt-spark and pyspark"
-"$VENV_BIN/pip" install --quiet --disable-pip-version-check \
-    -r requirements-spark.txt -c requirements.lock
+install_leg_requirements requirements-spark.txt
 java -version 2>&1 | head -n 1
 
 # Each Spark process runs in the temporary folder, so that a stray
@@ -84,10 +71,7 @@ step "Demo claims into Spark schema raw"
 step "dbt build --full-refresh on Spark"
 (
     cd "$work"
-    "$VENV_BIN/dbt" build --full-refresh \
-        --project-dir "$PROJECT_DIR" --profiles-dir "$PROJECT_DIR" \
-        --target-path "$work/target" --log-path "$work/logs" \
-        --vars "$DBT_VARS"
+    leg_dbt_build "$work"
 )
 
 step "Export to $SPARK_EXPORT"

@@ -6,6 +6,7 @@
 #   make test-postgres                        the same build on PostgreSQL
 #   make test-spark                           the same build on local Spark
 #   make bench                                1M and 10M lines, timed
+#   make bench-spill                          100M lines in bounded memory
 
 PYTHON ?= python3
 VENV := .venv
@@ -38,8 +39,8 @@ daily: $(STAMP)
 		--output-dir "$$OUTPUT_DIR" --vars "$$VARS"
 
 lint: $(STAMP)
-	$(BIN)/ruff check infusion_edits pytests
-	$(BIN)/ruff format --check infusion_edits pytests
+	$(BIN)/ruff check infusion_edits pytests scripts
+	$(BIN)/ruff format --check infusion_edits pytests scripts
 	$(BIN)/sqlfluff lint models tests analyses
 	$(BIN)/sqlfluff lint --config sqlfluff-daily.cfg models tests
 	$(BIN)/python -m infusion_edits.line_length

@@ -1,11 +1,17 @@
 # Benchmark of the runner on generated claim volumes (1M and 10M lines by
 # default); writes docs/performance.md. Then a daily run of 100k lines
 # against 10M lines of history; writes docs/performance-daily.md.
+# `make bench-spill` runs 100M lines once with a 12 GB DuckDB memory limit
+# (more than an hour of the whole machine, about 60 GB of free disk);
+# writes docs/performance-spill.md.
 # Included from the main Makefile, which defines STAMP and BIN: run it
-# with `make bench`.
+# with `make bench` or `make bench-spill`.
 
-.PHONY: bench
+.PHONY: bench bench-spill
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_daily.py
+
+bench-spill: $(STAMP)
+	$(BIN)/python scripts/bench_spill.py

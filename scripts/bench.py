@@ -905,7 +905,9 @@ def report(results: Sequence[SizeResult], args: argparse.Namespace) -> str:
     lines += [
         "Daily runs (a 100,000-line day against 10M lines of history, "
         "`scripts/bench_daily.py`) are measured in "
-        "[performance-daily.md](performance-daily.md).",
+        "[performance-daily.md](performance-daily.md); a run of 100M lines "
+        "in bounded memory (`scripts/bench_spill.py`) in "
+        "[performance-spill.md](performance-spill.md).",
         "",
     ]
     for result in results:

@@ -967,20 +967,27 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
-def parser() -> argparse.ArgumentParser:
-    """The argument parser."""
-    root = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    root.add_argument("--sizes", default=DEFAULT_SIZES)
-    root.add_argument("--memory-limit", default=DEFAULT_MEMORY_LIMIT)
+def common_options(
+    root: argparse.ArgumentParser, memory_limit: str, doc: Path
+) -> argparse.ArgumentParser:
+    """Options every benchmark script takes (bench_spill.py too)."""
+    root.add_argument("--memory-limit", default=memory_limit)
     root.add_argument("--seed", type=int, default=20260601)
-    root.add_argument("--regenerate", action="store_true")
-    root.add_argument("--doc", type=Path, default=DOC)
+    root.add_argument("--doc", type=Path, default=doc)
     root.add_argument(
         "--report-only",
         action="store_true",
         help="write the report from the measures kept in build/bench",
     )
     return root
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser."""
+    root = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    root.add_argument("--sizes", default=DEFAULT_SIZES)
+    root.add_argument("--regenerate", action="store_true")
+    return common_options(root, DEFAULT_MEMORY_LIMIT, DOC)
 
 
 @contextmanager

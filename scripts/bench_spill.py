@@ -307,15 +307,7 @@ def parser() -> argparse.ArgumentParser:
     """The argument parser."""
     root = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     root.add_argument("--lines", type=int, default=100_000_000)
-    root.add_argument("--memory-limit", default="12GB")
-    root.add_argument("--seed", type=int, default=20260601)
-    root.add_argument("--doc", type=Path, default=DOC)
-    root.add_argument(
-        "--report-only",
-        action="store_true",
-        help="write the report from the measures kept in build/bench",
-    )
-    return root
+    return bench.common_options(root, "12GB", DOC)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

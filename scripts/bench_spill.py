@@ -16,6 +16,7 @@ it takes the whole machine for more than an hour.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -73,7 +74,7 @@ class DiskSampler(threading.Thread):
         super().__init__(daemon=True)
         self.run_dir = run_dir
         self.peak_spill = 0
-        self.least_free = shutil.disk_usage(run_dir).free
+        self.least_free = shutil.disk_usage(run_dir.parent).free
         self.stop_event = threading.Event()
 
     def sample(self) -> None:
@@ -83,12 +84,15 @@ class DiskSampler(threading.Thread):
             if folder.is_dir()
         )
         self.peak_spill = max(self.peak_spill, spill)
-        free = shutil.disk_usage(self.run_dir).free
+        # The parent: the run folder is removed and made again at the start.
+        free = shutil.disk_usage(self.run_dir.parent).free
         self.least_free = min(self.least_free, free)
 
     def run(self) -> None:
         while not self.stop_event.is_set():
-            self.sample()
+            # A spill file may be removed while it is read.
+            with contextlib.suppress(OSError):
+                self.sample()
             self.stop_event.wait(DISK_SAMPLE_SECONDS)
 
     def stop(self) -> None:
@@ -141,8 +145,7 @@ def measure(lines: int, seed: int, memory_limit: str) -> SpillResult:
     generate_seconds = bench.generate(lines, data_dir, seed, False)
     run_dir = size_dir / "spill"
     shutil.rmtree(run_dir, ignore_errors=True)
-    run_dir.mkdir(parents=True)
-    free_before = shutil.disk_usage(run_dir).free
+    free_before = shutil.disk_usage(size_dir).free
     disk = DiskSampler(run_dir)
     disk.start()
     print(f"[{lines}] runner, models only, {memory_limit}", flush=True)

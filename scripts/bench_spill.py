@@ -207,6 +207,13 @@ def optional_seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:,.1f}"
 
 
+def lines_per_second(result: SpillResult) -> str:
+    """Lines per second of a completed run; a dash for a failed one."""
+    if result.returncode != 0:
+        return "-"
+    return f"{result.lines / result.seconds:,.0f}"
+
+
 def verdict(result: SpillResult) -> list[str]:
     """Whether the run completed within the machine's memory."""
     finished = result.returncode == 0
@@ -219,6 +226,14 @@ def verdict(result: SpillResult) -> list[str]:
         f"(peak {result.peak_mb:,.0f} MB for the whole process tree).",
         f"- Spilled to disk: {'yes' if spilled else 'no'} (largest "
         f"spill folder seen: {result.peak_spill_gb:,.1f} GB).",
+        *(
+            [
+                f"- The disk ran out: {result.least_free_gb:,.2f} GB free "
+                "at the lowest."
+            ]
+            if result.least_free_gb < 1
+            else []
+        ),
     ]
 
 
@@ -262,7 +277,7 @@ def report(result: SpillResult, seed: int) -> str:
         f"| dbt build (s) | {optional_seconds(result.dbt_seconds)} |",
         f"| export and summary (s) | "
         f"{optional_seconds(result.export_seconds)} |",
-        f"| lines per second | {result.lines / result.seconds:,.0f} |",
+        f"| lines per second | {lines_per_second(result)} |",
         f"| peak memory, process tree (MB) | {result.peak_mb:,.0f} |",
         f"| largest spill folder (GB) | {result.peak_spill_gb:,.1f} |",
         f"| database file after the run (GB) | {result.database_gb:,.1f} |",

@@ -194,3 +194,15 @@
     {{ candidate }}.claim_id asc nulls last,
     {{ candidate }}.claim_line_number asc nulls last
 {%- endmacro %}
+
+
+{% macro line_feature_key() -%}
+    {#- The code columns that the indicator seeds match on, as one key. -#}
+    concat_ws(
+        '|',
+        coalesce(place_of_service_code, ''),
+        coalesce(bill_type_code, ''),
+        coalesce(revenue_center_code, ''),
+        coalesce(hcpcs_code, '')
+    )
+{%- endmacro %}

@@ -73,3 +73,18 @@
         1 = 1
     {%- endif -%}
 {%- endmacro %}
+
+
+{% macro claim_lines_in_scope() -%}
+    {#- The claims source as a relation: every line in a full run, the lines
+        of the claims in scope in a daily run (a subquery, not a CTE, so a
+        model may read it more than once without DuckDB materializing it). -#}
+    {%- if is_daily_run() -%}
+        (
+            select * from {{ source('claims', 'medical_claim') }}
+            where {{ in_daily_scope('claim_id', 'data_source') }}
+        )
+    {%- else -%}
+        {{ source('claims', 'medical_claim') }}
+    {%- endif -%}
+{%- endmacro %}

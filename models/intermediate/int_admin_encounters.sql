@@ -8,12 +8,6 @@
 
 with
 
-lines as (
-
-    select * from {{ ref('int_claim_lines_classified') }}
-
-),
-
 route_map as (
 
     select * from {{ ref('admin_route_drug_routes') }}
@@ -22,14 +16,14 @@ route_map as (
 
 administrations as (
 
-    select * from lines
+    select * from {{ ref('int_claim_lines_classified') }}
     where is_admin_line
 
 ),
 
 drugs as (
 
-    select * from lines
+    select * from {{ ref('int_claim_lines_classified') }}
     where is_drug_line
 
 ),

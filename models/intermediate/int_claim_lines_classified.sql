@@ -12,6 +12,21 @@ lines as (
 
 ),
 
+-- The code columns again, narrow: the distinct combinations come from here,
+-- so the wide lines are read once and never held (a CTE read twice is
+-- materialized by DuckDB, which spills every wide line at volume).
+line_codes as (
+
+    select
+        place_of_service_code,
+        bill_type_code,
+        revenue_center_code,
+        hcpcs_code
+
+    from {{ ref('stg_claims__medical_claim') }}
+
+),
+
 admin_codes as (
 
     select * from {{ ref('drug_administration_codes') }}
@@ -50,13 +65,7 @@ line_features as (
 
     select
         *,
-        concat_ws(
-            '|',
-            coalesce(place_of_service_code, ''),
-            coalesce(bill_type_code, ''),
-            coalesce(revenue_center_code, ''),
-            coalesce(hcpcs_code, '')
-        ) as feature_key
+        {{ line_feature_key() }} as feature_key
 
     from lines
 
@@ -65,19 +74,19 @@ line_features as (
 features as (
 
     select distinct
-        feature_key,
+        {{ line_feature_key() }} as feature_key,
         place_of_service_code,
         bill_type_code,
         revenue_center_code,
         hcpcs_code
 
-    from line_features
+    from line_codes
 
 ),
 
 codes as (
 
-    select distinct hcpcs_code from lines
+    select distinct hcpcs_code from features
     where hcpcs_code is not null
 
 ),

@@ -9,25 +9,19 @@
 
 with
 
-lines as (
-
-    select * from {{ ref('int_claim_lines_classified') }}
-
-),
-
 administrations as (
 
-    select * from lines
+    select * from {{ ref('int_claim_lines_classified') }}
     where is_admin_line and claim_type = 'professional'
 
 ),
 
 em_services as (
 
-    select * from lines
+    select * from {{ ref('int_claim_lines_classified') }}
     where
         is_em_element
-        and not {{ has_any_modifier('lines', var('em_unbundling_modifiers')) }}
+        and not {{ has_any_modifier('', var('em_unbundling_modifiers')) }}
 
 ),
 

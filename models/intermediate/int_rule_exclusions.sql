@@ -15,6 +15,22 @@ with
 lines as (
 
     select * from {{ ref('int_claim_lines_classified') }}
+    where is_admin_line or is_drug_line
+
+),
+
+-- Read again, narrow, rather than from `lines`: a CTE read twice is
+-- materialized by DuckDB, every line of it.
+home_health_signs as (
+
+    select
+        claim_id,
+        data_source,
+        claim_line_number,
+        home_health_indicator
+
+    from {{ ref('int_claim_lines_classified') }}
+    where home_health_indicator is not null
 
 ),
 
@@ -34,7 +50,6 @@ decided_lines as (
     from lines
     left join encounters
         on lines.claim_line_id = encounters.claim_line_id
-    where lines.is_admin_line or lines.is_drug_line
 
 ),
 
@@ -116,8 +131,7 @@ home_health_lines as (
             order by claim_line_number asc nulls last
         ) as indicator_rank
 
-    from lines
-    where home_health_indicator is not null
+    from home_health_signs
 
 ),
 

@@ -12,22 +12,16 @@
 
 with
 
-lines as (
-
-    select * from {{ ref('int_claim_lines_classified') }}
-
-),
-
 administrations as (
 
-    select * from lines
+    select * from {{ ref('int_claim_lines_classified') }}
     where is_admin_line and is_institutional_outpatient
 
 ),
 
 other_reasons as (
 
-    select * from lines
+    select * from {{ ref('int_claim_lines_classified') }}
     where
         claim_type = 'institutional'
         and primary_reason_indicator is not null

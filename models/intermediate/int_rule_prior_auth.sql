@@ -11,9 +11,17 @@
 
 with
 
-lines as (
+pa_drugs as (
 
     select * from {{ ref('int_claim_lines_classified') }}
+    where is_drug_line and requires_prior_auth
+
+),
+
+administrations as (
+
+    select * from {{ ref('int_claim_lines_classified') }}
+    where is_admin_line and admin_category != 'hydration'
 
 ),
 
@@ -39,13 +47,6 @@ route_map as (
 checked_routes as (
 
     select distinct admin_route from route_map
-
-),
-
-pa_drugs as (
-
-    select * from lines
-    where is_drug_line and requires_prior_auth
 
 ),
 
@@ -249,7 +250,7 @@ administration_matches as (
             ) }}
         ) as match_rank
 
-    from lines as administrations
+    from administrations
     inner join propagating_drug_lines
         on
             administrations.person_id = propagating_drug_lines.person_id
@@ -266,9 +267,7 @@ administration_matches as (
             )
             like concat('%|', route_map.drug_route, '|%')
     where
-        administrations.is_admin_line
-        and administrations.admin_category != 'hydration'
-        and (
+        (
             {#- the administration's route fits the drug, or one of the
                 two routes is unknown -#}
             route_map.admin_route is not null

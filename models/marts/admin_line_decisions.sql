@@ -17,16 +17,23 @@
 
 with
 
-all_lines as (
+lines as (
 
     select * from {{ ref('int_claim_lines_classified') }}
+    where is_admin_line or is_drug_line
 
 ),
 
-lines as (
+-- Every classified line, narrow: only the claim files are read from it.
+line_files as (
 
-    select * from all_lines
-    where is_admin_line or is_drug_line
+    select
+        person_id,
+        claim_id,
+        data_source,
+        file_date
+
+    from {{ ref('int_claim_lines_classified') }}
 
 ),
 
@@ -81,7 +88,7 @@ claim_files as (
             partition by person_id, claim_id
         ) as person_claim_file_date
 
-    from all_lines
+    from line_files
     group by person_id, claim_id, data_source
 
 ),

@@ -4,7 +4,9 @@
     says why) or superseded (an older copy of the line, or a claim that a
     void or a replacement took the place of). stg_claims__medical_claim
     keeps the accepted lines; rejected_claim_lines reports the others.
-    A table, not a view: both read it, and its windows run over every line.
+    A table, not a view: both read it. Copies are ranked and voids and
+    replacements found on narrow reads of the source, so that at volume
+    no window or repeated CTE holds every wide line (they spill to disk).
     In a daily run it holds only the claims in stg_claims__daily_scope.
 #}
 
@@ -12,22 +14,153 @@
 
 with
 
-source as (
+-- Narrow: the cleaned key and versioning columns of every line.
+versions as (
 
-    select * from {{ source('claims', 'medical_claim') }}
-    {%- if is_daily_run() %}
-        where {{ in_daily_scope('claim_id', 'data_source') }}
-    {%- endif %}
+    select {{ claim_line_version_columns() }}
+    from {{ claim_lines_in_scope() }}
+
+),
+
+copied_lines as (
+
+    select
+        claim_id,
+        claim_line_number,
+        data_source
+
+    from versions
+    where claim_id is not null and claim_line_number is not null
+    group by claim_id, claim_line_number, data_source
+    having count(*) > 1
+
+),
+
+ranked_versions as (
+
+    select
+        versions.*,
+        row_number() over (
+            partition by
+                versions.claim_id,
+                versions.claim_line_number,
+                versions.data_source
+            order by {{ copy_order('versions') }}
+        ) as copy_rank
+
+    from versions
+    inner join copied_lines
+        on
+            versions.claim_id = copied_lines.claim_id
+            and versions.claim_line_number = copied_lines.claim_line_number
+            and versions.data_source = copied_lines.data_source
+
+),
+
+-- The latest copy of each line that voids or replaces another claim
+-- (a line sent once, or without a usable key, is its own latest copy).
+superseding_versions as (
+
+    select
+        claim_id,
+        data_source,
+        original_claim_id,
+        claim_frequency_code
+
+    from versions
+    where
+        claim_frequency_code in ('7', '8')
+        and original_claim_id is not null
+        and original_claim_id != claim_id
+        and not exists (
+            select 1 from copied_lines
+            where
+                versions.claim_id = copied_lines.claim_id
+                and versions.claim_line_number
+                = copied_lines.claim_line_number
+                and versions.data_source = copied_lines.data_source
+        )
+
+    union all
+
+    select
+        claim_id,
+        data_source,
+        original_claim_id,
+        claim_frequency_code
+
+    from ranked_versions
+    where
+        copy_rank = 1
+        and claim_frequency_code in ('7', '8')
+        and original_claim_id is not null
+        and original_claim_id != claim_id
+
+),
+
+superseding_claims as (
+
+    select
+        original_claim_id,
+        data_source,
+        min(claim_id) as superseded_by_claim_id,
+        max(
+            case when claim_frequency_code = '8' then 1 else 0 end
+        ) as is_voided
+
+    from superseding_versions
+    group by original_claim_id, data_source
+
+),
+
+-- Wide: every column. A line sent once is its own latest copy; the copies
+-- of a line sent more than once are ranked, the latest first, by a window
+-- over those lines only.
+single_copy_source as (
+
+    select
+        raw_lines.*,
+        1 as copy_rank
+
+    from {{ claim_lines_in_scope() }} as raw_lines
+    left join copied_lines
+        on {{ copy_key_matches('raw_lines', 'copied_lines') }}
+    where copied_lines.claim_id is null
+
+),
+
+multi_copy_source as (
+
+    select
+        raw_lines.*,
+        row_number() over (
+            partition by
+                copied_lines.claim_id,
+                copied_lines.claim_line_number,
+                copied_lines.data_source
+            order by {{ copy_order('raw_lines', raw=true) }}
+        ) as copy_rank
+
+    from {{ claim_lines_in_scope() }} as raw_lines
+    inner join copied_lines
+        on {{ copy_key_matches('raw_lines', 'copied_lines') }}
+
+),
+
+ranked_source as (
+
+    select * from single_copy_source
+    union all
+    select * from multi_copy_source
 
 ),
 
 cleaned as (
 
     select
-        -- ids
-        {{ clean_text('claim_id') }} as claim_id,
-        {{ safe_integer('claim_line_number') }} as claim_line_number,
-        coalesce({{ clean_text('data_source') }}, 'unknown') as data_source,
+        -- ids, copies and versions
+        {{ claim_line_version_columns() }},
+        copy_rank,
         {{ clean_text('person_id') }} as person_id,
         {{ clean_text('member_id') }} as member_id,
         {{ clean_text('payer') }} as payer,
@@ -69,7 +202,6 @@ cleaned as (
         {{ safe_date('claim_line_start_date') }} as claim_line_start_date,
         {{ safe_date('claim_line_end_date') }} as claim_line_end_date,
         {{ safe_date('paid_date') }} as paid_date,
-        {{ safe_date('file_date') }} as file_date,
 
         -- amounts
         {{ safe_numeric('paid_amount') }} as paid_amount,
@@ -81,10 +213,7 @@ cleaned as (
 
         -- versions and loads (optional extension columns)
         {{ clean_text('claim_frequency_code') }} as claim_frequency_sent,
-        {{ clean_text('original_claim_id') }} as original_claim_id,
         {{ clean_text('file_name') }} as file_name,
-        {{ safe_timestamp('ingest_datetime') }} as ingest_datetime,
-        {{ safe_integer('source_row_number') }} as source_row_number,
 
         -- raw values, kept for the rejected-lines report
         {{ clean_text('claim_id') }} as raw_claim_id,
@@ -100,7 +229,7 @@ cleaned as (
         {{ clean_text('place_of_service_code') }}
             as raw_place_of_service_code
 
-    from source
+    from ranked_source
 
 ),
 
@@ -129,14 +258,7 @@ derived as (
             when billing_tin is not null then 'billing_tin'
             when rendering_npi is not null then 'rendering_npi'
         end as billing_provider_key_source,
-        coalesce(facility_npi, billing_npi, billing_tin) as facility_key,
-        coalesce(
-            claim_frequency_sent,
-            case
-                when length(bill_type_code) = 4
-                    then substr(bill_type_code, 4, 1)
-            end
-        ) as claim_frequency_code
+        coalesce(facility_npi, billing_npi, billing_tin) as facility_key
 
     from cleaned
 
@@ -178,69 +300,24 @@ validated as (
 
 ),
 
-copies as (
-
-    select
-        *,
-        case
-            when claim_id is null or claim_line_number is null then 1
-            else row_number() over (
-                partition by claim_id, claim_line_number, data_source
-                order by
-                    file_date desc nulls last,
-                    ingest_datetime desc nulls last,
-                    source_row_number desc nulls last
-            )
-        end as copy_rank
-
-    from validated
-
-),
-
-latest_copies as (
-
-    select * from copies
-    where copy_rank = 1
-
-),
-
-superseding_claims as (
-
-    select
-        original_claim_id,
-        data_source,
-        min(claim_id) as superseded_by_claim_id,
-        max(
-            case when claim_frequency_code = '8' then 1 else 0 end
-        ) as is_voided
-
-    from latest_copies
-    where
-        claim_frequency_code in ('7', '8')
-        and original_claim_id is not null
-        and original_claim_id != claim_id
-    group by original_claim_id, data_source
-
-),
-
 statused as (
 
     select
-        copies.*,
+        validated.*,
         case
-            when copies.copy_rank > 1 then 'older_copy'
+            when validated.copy_rank > 1 then 'older_copy'
             when superseding_claims.is_voided = 1 then 'voided_claim'
             when superseding_claims.original_claim_id is not null
                 then 'replaced_claim'
-            when copies.claim_frequency_code = '8' then 'void_claim'
+            when validated.claim_frequency_code = '8' then 'void_claim'
         end as superseded_reason,
         superseding_claims.superseded_by_claim_id
 
-    from copies
+    from validated
     left join superseding_claims
         on
-            copies.claim_id = superseding_claims.original_claim_id
-            and copies.data_source = superseding_claims.data_source
+            validated.claim_id = superseding_claims.original_claim_id
+            and validated.data_source = superseding_claims.data_source
 
 ),
 

@@ -9,7 +9,7 @@ run: a full run of the runner on the history (models only), a daily run
 Writes docs/performance-daily.md.
 
     .venv/bin/python scripts/bench_daily.py [--history 10000000]
-        [--day 100000] [--memory-limit 4GB]
+        [--day 100000] [--memory-limit 1500MB]
 """
 
 from __future__ import annotations
@@ -247,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     root.add_argument("--history", type=int, default=10_000_000)
     root.add_argument("--day", type=int, default=100_000)
-    root.add_argument("--memory-limit", default="4GB")
+    root.add_argument("--memory-limit", default="1500MB")
     root.add_argument("--seed", type=int, default=20260601)
     root.add_argument("--doc", type=Path, default=DOC)
     args = root.parse_args(argv)

@@ -731,8 +731,8 @@ def memory_parts(
             "The peak follows INFUSION_EDITS_MEMORY_LIMIT "
             f"({args.memory_limit} here; the profile's default is 4GB): "
             "DuckDB keeps up to the limit in buffers and spills the rest "
-            "to `<database>.tmp`, and the dbt and runner processes add "
-            "under 1 GB.",
+            "to `<database>.tmp`; the rest of the peak is the dbt and "
+            "runner processes themselves.",
         ]
     return [
         "",

@@ -67,19 +67,17 @@ BYTES_PER_MB = 1_000_000
 # beside the slowest models when a target is missed.
 MODEL_NOTES: dict[str, str] = {
     "base_claims__medical_claim": (
-        "It cleans and casts every column of every input line and keeps "
-        "the raw text values beside them (about 80 columns), ranks copies "
-        "with a window over claim_id, line number and data source, and "
-        "uses the ranked `copies` CTE twice, so DuckDB materializes it: "
-        "every wide row goes through the window, the CTE and the table "
-        "write, which spill to disk under the memory limit at volume."
+        "It cleans and casts every column of every input line, keeps the "
+        "raw text values beside them (about 80 columns) and writes them "
+        "all as a table. Copies, voids and replacements are found on "
+        "narrow reads of the key columns (the window ranks only the lines "
+        "sent more than once), so the time is the cleaning of every value "
+        "and the write of the wide table."
     ),
     "int_claim_lines_classified": (
-        "Its `lines` CTE (every accepted line, about 50 columns) and "
-        "`line_features` (the same plus a key) are each used twice, so "
-        "DuckDB materializes both, and it writes a table of about 75 "
-        "columns: the time goes into moving wide rows, which spill to disk "
-        "under the memory limit at volume, not into the seed lookups."
+        "It writes a table of about 75 columns for every accepted line. "
+        "The seed lookups run on the distinct code combinations, read "
+        "narrow, so the time is moving and writing the wide rows."
     ),
     "rejected_claim_lines": (
         "It reads base_claims__medical_claim and keeps the lines that are "
@@ -87,8 +85,8 @@ MODEL_NOTES: dict[str, str] = {
     ),
     "admin_line_decisions": (
         "Besides the decided lines it groups every classified line by "
-        "claim_id (claim_files) to date the evidence claims, and builds "
-        "the explanation strings."
+        "person and claim (claim_files, a narrow read) to date the "
+        "evidence claims, and builds the explanation strings."
     ),
     "int_rule_hits": (
         "Its own SQL is small (a union of the rule models' hits); when it "

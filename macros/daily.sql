@@ -75,16 +75,25 @@
 {%- endmacro %}
 
 
-{% macro claim_lines_in_scope() -%}
-    {#- The claims source as a relation: every line in a full run, the lines
-        of the claims in scope in a daily run (a subquery, not a CTE, so a
-        model may read it more than once without DuckDB materializing it). -#}
+{% macro daily_key_batch() -%}
+    {#- The load batch of a line in the daily key tables: its own in a
+        daily run, 0 in a full run (every line is decided by it). -#}
     {%- if is_daily_run() -%}
-        (
-            select * from {{ source('claims', 'medical_claim') }}
-            where {{ in_daily_scope('claim_id', 'data_source') }}
-        )
+        {{ safe_integer('load_batch_number') }}
     {%- else -%}
-        {{ source('claims', 'medical_claim') }}
+        0
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro delete_newer_batches() -%}
+    {#- Pre-hook of a daily key table: drop the rows of batches newer than
+        the last decided one, which the run appends again (a daily run
+        that failed may have appended them already). -#}
+    {%- if is_daily_run() and is_incremental() -%}
+        delete from {{ this }}
+        where load_batch_number > {{ var('daily_after_batch') | int }}
+    {%- else -%}
+        select 1 as nothing_to_delete
     {%- endif -%}
 {%- endmacro %}

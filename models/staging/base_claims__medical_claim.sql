@@ -10,15 +10,33 @@
     In a daily run it holds only the claims in stg_claims__daily_scope.
 #}
 
+-- The daily-run CTE is a whole CTE, not an indented block.
+-- sqlfluff:indentation:template_blocks_indent:false
+
 {{ config(materialized='table') }}
+
+{#- The claim lines to read: every line, or in a daily run the lines of the
+    claims in scope (a CTE, read three times: DuckDB keeps its few rows
+    as a temporary table rather than scanning the history three times). #}
+{%- set claim_lines = 'scoped_lines' if is_daily_run()
+    else source('claims', 'medical_claim') %}
 
 with
 
+{% if is_daily_run() -%}
+scoped_lines as (
+
+    select * from {{ source('claims', 'medical_claim') }}
+    where {{ in_daily_scope('claim_id', 'data_source') }}
+
+),
+
+{% endif -%}
 -- Narrow: the cleaned key and versioning columns of every line.
 versions as (
 
     select {{ claim_line_version_columns() }}
-    from {{ claim_lines_in_scope() }}
+    from {{ claim_lines }}
 
 ),
 
@@ -122,7 +140,7 @@ single_copy_source as (
         raw_lines.*,
         1 as copy_rank
 
-    from {{ claim_lines_in_scope() }} as raw_lines
+    from {{ claim_lines }} as raw_lines
     left join copied_lines
         on {{ copy_key_matches('raw_lines', 'copied_lines') }}
     where copied_lines.claim_id is null
@@ -141,7 +159,7 @@ multi_copy_source as (
             order by {{ copy_order('raw_lines', raw=true) }}
         ) as copy_rank
 
-    from {{ claim_lines_in_scope() }} as raw_lines
+    from {{ claim_lines }} as raw_lines
     inner join copied_lines
         on {{ copy_key_matches('raw_lines', 'copied_lines') }}
 

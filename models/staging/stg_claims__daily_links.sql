@@ -16,6 +16,9 @@
 
 {{ config(materialized='table') }}
 
+-- depends_on: {{ ref('stg_claims__daily_line_keys') }}
+-- depends_on: {{ ref('stg_claims__daily_claim_days') }}
+
 {% if is_daily_run() %}
 
 {#- The columns of an authorization row as the input has them. -#}
@@ -26,9 +29,15 @@
 
 with
 
-source as (
+line_keys as (
 
-    select * from {{ source('claims', 'medical_claim') }}
+    select * from {{ ref('stg_claims__daily_line_keys') }}
+
+),
+
+claim_day_rows as (
+
+    select * from {{ ref('stg_claims__daily_claim_days') }}
 
 ),
 
@@ -44,6 +53,24 @@ authorizations_before as (
 
 ),
 
+claim_days as (
+
+    select distinct
+        claim_key,
+        claim_id,
+        original_claim_key,
+        person_id,
+        service_date,
+        case
+            when load_batch_number > {{ var('daily_after_batch') | int }}
+                then 1
+            else 0
+        end as is_new
+
+    from claim_day_rows
+
+),
+
 all_authorizations as (
 
     select {{ authorization_columns }}
@@ -53,48 +80,6 @@ all_authorizations as (
 
     select {{ authorization_columns }}
     from authorizations_before
-
-),
-
-line_keys as (
-
-    select
-        {{ claim_scope_key('claim_id', 'data_source') }} as claim_key,
-        {{ clean_text('claim_id') }} as claim_id,
-        {{ claim_scope_key('original_claim_id', 'data_source') }}
-            as original_claim_key,
-        {{ clean_text('person_id') }} as person_id,
-        coalesce(
-            {{ safe_date('claim_line_start_date') }},
-            {{ safe_date('claim_start_date') }}
-        ) as service_date,
-        upper({{ clean_text('hcpcs_code') }}) as hcpcs_code,
-        case
-            when
-                {{ safe_integer('load_batch_number') }}
-                > {{ var('daily_after_batch') | int }}
-                then 1
-            else 0
-        end as is_new
-
-    from source
-    where {{ clean_text('claim_id') }} is not null
-
-),
-
-claim_days as (
-
-    {#- A claim's lines mostly share a date: links are built from this
-        smaller set, not from every line. #}
-    select distinct
-        claim_key,
-        claim_id,
-        original_claim_key,
-        person_id,
-        service_date,
-        is_new
-
-    from line_keys
 
 ),
 

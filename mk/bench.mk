@@ -2,7 +2,8 @@
 # default); writes docs/performance.md. Then a daily run of 100k lines
 # against 10M lines of history; writes docs/performance-daily.md.
 # `make bench-spill` runs 100M lines once with a 12 GB DuckDB memory limit
-# (about 20 minutes of the whole machine, about 40 GB of free disk);
+# (about 30 minutes of the whole machine with the generation, a 32 GB
+# database and up to 10 GB of spill files);
 # writes docs/performance-spill.md.
 # Included from the main Makefile, which defines STAMP and BIN: run it
 # with `make bench` or `make bench-spill`.

@@ -7,8 +7,8 @@ records the wall time, the peak resident memory of the whole process tree,
 the peak size of DuckDB's spill folder (<database>.tmp), the least free
 disk seen, the database size and the slowest models. Writes
 docs/performance-spill.md. A documented run, not a CI step: at 100M lines
-it takes the whole machine for about 25 minutes (7 of them generating)
-and about 40 GB of free disk besides the 4 GB of Parquet input.
+it takes the whole machine for about 28 minutes (7 of them generating)
+and about 45 GB of disk (Parquet input, database, spill files).
 
     .venv/bin/python scripts/bench_spill.py [--lines 100000000]
         [--memory-limit 12GB] [--report-only]

@@ -172,7 +172,11 @@ def report(
     """The text of docs/performance-daily.md."""
     full, daily, both = runs
     share = daily.seconds / full.seconds
-    dbt_share = (daily.dbt_seconds or 0) / (full.dbt_seconds or 1)
+    dbt_share = (
+        daily.dbt_seconds / full.dbt_seconds
+        if daily.dbt_seconds is not None and full.dbt_seconds
+        else None
+    )
 
     def verdict(value: float) -> str:
         return "met" if value < TARGET_SHARE else "missed"
@@ -180,7 +184,8 @@ def report(
     def row(run: Timed, label: str, lines: str) -> str:
         return (
             f"| {label} | {lines} | {run.seconds:.1f} | "
-            f"{run.dbt_seconds or 0:.1f} | {run.load_before:.2f} |"
+            f"{'-' if run.dbt_seconds is None else f'{run.dbt_seconds:.1f}'} "
+            f"| {run.load_before:.2f} |"
         )
 
     return "\n".join(
@@ -218,7 +223,9 @@ def report(
             f"Daily run / full run on the history, target under "
             f"{TARGET_SHARE:.0%}:",
             "",
-            f"- dbt build: **{dbt_share:.1%}** ({verdict(dbt_share)})",
+            f"- dbt build: **{dbt_share:.1%}** ({verdict(dbt_share)})"
+            if dbt_share is not None
+            else "- dbt build: not measured (a run left no run_results.json)",
             f"- whole runner: **{share:.1%}** ({verdict(share)}); the "
             "export writes every row of both marts in both runs, and "
             "Python's and dbt's start-up are fixed costs, so they weigh "

@@ -24,6 +24,16 @@
 {%- endmacro %}
 
 
+{% macro as_loaded(column) -%}
+    {#- A claim id or data source as the input has it, as text, with ''
+        for null (so that it can be joined on): the daily key tables keep
+        it so that the lines of a claim are found without cleaning every
+        line again. Two lines with the same value have the same claim
+        key. -#}
+    coalesce(cast({{ column }} as {{ dbt.type_string() }}), '')
+{%- endmacro %}
+
+
 {% macro in_daily_scope(claim_id, data_source) -%}
     {#-
         True for a line whose claim is in the daily scope, and for a line

@@ -3,7 +3,8 @@
 The demo claims are split into three loads (by a hash of claim id and file
 date, so service dates arrive out of order). Load 1 also holds a line that
 is rejected for a missing provider id; load 2 brings a corrected
-copy of a claim of load 1; load 3 a replacement claim, a void of a claim
+copy of a claim of load 1 (its id padded with spaces) and a line with a
+blank claim id; load 3 a replacement claim, a void of a claim
 that holds a companion E/M visit, and a changed authorization file.
 After each daily load, both marts equal those of a full run on every line
 loaded so far, in load order, with the same authorization file.
@@ -125,10 +126,21 @@ def split_demo(demo_dir: Path) -> tuple[list[str], list[Rows], list[Rows]]:
         }
         for line in claims[replaced]
     ]
+    # The corrected copy spells the claim id with spaces around it: the
+    # same claim once trimmed, so the daily run must find the first copy
+    # by the cleaned id, not by the id as loaded.
     loads[1] += [
-        {**line, "file_date": "2027-01-10", "hcpcs_modifier_1": "59"}
+        {
+            **line,
+            "claim_id": f" {line['claim_id']}  ",
+            "file_date": "2027-01-10",
+            "hcpcs_modifier_1": "59",
+        }
         for line in claims[resent]
     ]
+    # A line with a blank claim id is rejected; later loads must neither
+    # lose nor repeat its row.
+    loads[1].append({**claims[resent][0], "claim_id": "   "})
     loads[2] += new_version(claims[replaced], "R", "7")
     loads[2] += new_version(claims_by_id(rows)[voided], "V", "8")
     _, authorizations = read_csv(demo_dir / "prior_authorization.csv")
@@ -187,7 +199,7 @@ def test_split_is_not_trivial(
     _, _, lines, _ = loads
     assert all(load for load in lines)
     first = {row["claim_id"] for row in lines[0]}
-    assert any(row["claim_id"] in first for row in lines[1] + lines[2])
+    assert any(row["claim_id"].strip() in first for row in lines[1] + lines[2])
 
 
 def test_daily_loads_equal_full_runs(
@@ -232,7 +244,7 @@ def test_daily_loads_equal_full_runs(
             ).fetchall()[0][0]
             claims = con.execute(
                 "select count(distinct claim_key) "
-                "from main.stg_claims__daily_links"
+                "from main.stg_claims__daily_claim_days"
             ).fetchall()[0][0]
         # The daily run decided part of the claims, not all of them.
         assert 0 < scope < claims

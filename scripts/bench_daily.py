@@ -160,7 +160,7 @@ def scope_size(database: Path) -> tuple[int, int, int]:
             for sql in (
                 "select count(*) from main.stg_claims__daily_scope",
                 "select count(distinct claim_key) "
-                "from main.stg_claims__daily_links",
+                "from main.stg_claims__daily_claim_days",
                 "select count(*) from main.base_claims__medical_claim",
             )
         )

@@ -24,10 +24,23 @@
 with
 
 {% if is_daily_run() -%}
+-- The lines of the claims in scope, found by their claim id and data
+-- source as loaded (a join, without cleaning every line of the history),
+-- and every line with no claim id (rejected on its own, whatever came).
 scoped_lines as (
 
+    select history.*
+    from {{ source('claims', 'medical_claim') }} as history
+    inner join {{ ref('stg_claims__daily_scope') }} as scope
+        on
+            history.claim_id = scope.source_claim_id
+            and {{ as_loaded('history.data_source') }}
+            = scope.source_data_source
+
+    union all
+
     select * from {{ source('claims', 'medical_claim') }}
-    where {{ in_daily_scope('claim_id', 'data_source') }}
+    where {{ clean_text('claim_id') }} is null
 
 ),
 

@@ -27,6 +27,8 @@ final as (
     select distinct
         claim_key,
         claim_id,
+        source_claim_id,
+        source_data_source,
         original_claim_key,
         person_id,
         service_date,

@@ -1,9 +1,11 @@
 {#
     The keys that daily runs link claims by, for every claim line: its
     claim, the claim a replacement or void names, the person, the service
-    date and the code, with the load batch. A full run builds it from
-    every line (batch 0); a daily run appends the rows of the batches it
-    brings, so the history is not cleaned again each day.
+    date and the code, with the load batch, and the claim id and data
+    source as loaded (base_claims__medical_claim finds the lines of the
+    claims in scope by them, without cleaning the history). A full run
+    builds it from every line (batch 0); a daily run appends the rows of
+    the batches it brings, so the history is not cleaned again each day.
 #}
 
 {{ config(
@@ -30,6 +32,8 @@ final as (
     select distinct
         {{ claim_scope_key('claim_id', 'data_source') }} as claim_key,
         {{ clean_text('claim_id') }} as claim_id,
+        {{ as_loaded('claim_id') }} as source_claim_id,
+        {{ as_loaded('data_source') }} as source_data_source,
         {{ claim_scope_key('original_claim_id', 'data_source') }}
             as original_claim_key,
         {{ clean_text('person_id') }} as person_id,

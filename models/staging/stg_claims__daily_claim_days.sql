@@ -1,8 +1,12 @@
 {#
-    stg_claims__daily_line_keys without the code: one row per claim,
-    person, service date and load batch (a claim's lines mostly share a
-    date, so the links are built from this smaller set). Appended like
-    the line keys in a daily run.
+    What daily runs link claims by, for every claim and day it has a line
+    on: the claim (with its id and data source as loaded, by which
+    base_claims__medical_claim finds its lines without cleaning the
+    history), the claim a replacement or void names, the person and the
+    service date, with the load batch, and the links as numbers
+    (key_hash): the claim, the person-day and the named claim. A full run
+    builds it from every line (batch 0); a daily run appends the rows of
+    the batches it brings, so the history is not cleaned again each day.
 #}
 
 {{ config(
@@ -13,18 +17,41 @@
 
 with
 
-line_keys as (
+source as (
 
-    select * from {{ ref('stg_claims__daily_line_keys') }}
+    select * from {{ source('claims', 'medical_claim') }}
     {%- if is_daily_run() and is_incremental() %}
-        where load_batch_number > {{ var('daily_after_batch') | int }}
+        where
+            {{ safe_integer('load_batch_number') }}
+            > {{ var('daily_after_batch') | int }}
     {%- endif %}
+
+),
+
+claim_days as (
+
+    select distinct
+        {{ claim_scope_key('claim_id', 'data_source') }} as claim_key,
+        {{ clean_text('claim_id') }} as claim_id,
+        {{ as_loaded('claim_id') }} as source_claim_id,
+        {{ as_loaded('data_source') }} as source_data_source,
+        {{ claim_scope_key('original_claim_id', 'data_source') }}
+            as original_claim_key,
+        {{ clean_text('person_id') }} as person_id,
+        coalesce(
+            {{ safe_date('claim_line_start_date') }},
+            {{ safe_date('claim_start_date') }}
+        ) as service_date,
+        {{ daily_key_batch() }} as load_batch_number
+
+    from source
+    where {{ clean_text('claim_id') }} is not null
 
 ),
 
 final as (
 
-    select distinct
+    select
         claim_key,
         claim_id,
         source_claim_id,
@@ -32,9 +59,18 @@ final as (
         original_claim_key,
         person_id,
         service_date,
-        load_batch_number
+        load_batch_number,
+        {{ key_hash('claim_key') }} as claim_hash,
+        case
+            when person_id is not null and service_date is not null
+                then {{ key_hash(
+                    "concat('day|', person_id, '|', "
+                    ~ as_text('service_date') ~ ")"
+                ) }}
+        end as day_hash,
+        {{ key_hash('original_claim_key') }} as original_claim_hash
 
-    from line_keys
+    from claim_days
 
 )
 

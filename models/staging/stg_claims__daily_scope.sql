@@ -4,12 +4,14 @@
     person and code have an authorization that was added, changed or
     removed since the last decided load, and adds, until nothing more is
     added, every claim that shares a link with a claim already in: a
-    person and service date or a claim id (stg_claims__daily_links), or an
-    authorization period of the day's authorization file (built here, as
-    it changes with the file). The result is closed: a claim outside it
-    shares no link with a claim inside it, so its decisions cannot change,
-    and every claim inside it brings all the lines its rules read. One row
-    per claim and claim id and data source as loaded.
+    person and service date or a claim a replacement or void names
+    (stg_claims__daily_claim_days), or an authorization period of the
+    day's authorization file (built here, as it changes with the file).
+    The links are followed as numbers (key_hash). The result is closed: a
+    claim outside it shares no link with a claim inside it, so its
+    decisions cannot change, and every claim inside it brings all the
+    lines its rules read. One row per claim and claim id and data source
+    as loaded.
 #}
 
 -- The two branches are whole queries, not indented blocks.
@@ -25,21 +27,38 @@
     ~ 'status, authorized_units'
 ) %}
 
-{#- Every link, read where it is used: a CTE read twice would be copied
-    whole by DuckDB, and the claim-day links are the size of the history.
--#}
+{#- Every link as a claim and link number, read where it is used: a CTE
+    read twice would be copied whole by DuckDB. A claim that a replacement
+    or void names is linked to it by the named claim's own number. -#}
 {%- set claim_links -%}
     (
         select
-            claim_key,
-            link_key
-        from {{ ref('stg_claims__daily_links') }}
+            claim_hash,
+            day_hash as link_hash
+        from {{ ref('stg_claims__daily_claim_days') }}
+        where day_hash is not null
 
         union all
 
         select
-            claim_key,
-            link_key
+            claim_hash,
+            original_claim_hash as link_hash
+        from {{ ref('stg_claims__daily_claim_days') }}
+        where original_claim_hash is not null
+
+        union all
+
+        select
+            original_claim_hash as claim_hash,
+            original_claim_hash as link_hash
+        from {{ ref('stg_claims__daily_claim_days') }}
+        where original_claim_hash is not null
+
+        union all
+
+        select
+            claim_hash,
+            link_hash
         from authorization_links
     )
 {%- endset %}
@@ -48,14 +67,20 @@ with recursive
 
 new_claims as (
 
-    select claim_key from {{ ref('stg_claims__daily_claim_days') }}
+    select claim_hash from {{ ref('stg_claims__daily_claim_days') }}
     where load_batch_number > {{ var('daily_after_batch') | int }}
 
 ),
 
-line_keys as (
+code_spellings as (
 
-    select * from {{ ref('stg_claims__daily_line_keys') }}
+    select distinct hcpcs_code from {{ source('claims', 'medical_claim') }}
+
+),
+
+claim_lines as (
+
+    select * from {{ source('claims', 'medical_claim') }}
 
 ),
 
@@ -96,19 +121,38 @@ authorized_codes as (
 
 ),
 
+authorized_spellings as (
+
+    {#- The codes as the lines spell them that clean to an authorized
+        code: the lines are then picked by their code as loaded, without
+        cleaning every line's code. #}
+    select code_spellings.hcpcs_code
+    from code_spellings
+    inner join authorized_codes
+        on
+            upper({{ clean_text('code_spellings.hcpcs_code') }})
+            = authorized_codes.hcpcs_code
+
+),
+
 coded_lines as (
 
     {#- The lines of a code that has an authorization on file (now or
         before): only these can share an authorization period. #}
     select distinct
-        line_keys.claim_key,
-        line_keys.person_id,
-        line_keys.service_date,
-        line_keys.hcpcs_code
+        {{ key_hash(claim_scope_key(
+            'claim_lines.claim_id', 'claim_lines.data_source'
+        )) }} as claim_hash,
+        {{ clean_text('claim_lines.person_id') }} as person_id,
+        coalesce(
+            {{ safe_date('claim_lines.claim_line_start_date') }},
+            {{ safe_date('claim_lines.claim_start_date') }}
+        ) as service_date,
+        upper({{ clean_text('claim_lines.hcpcs_code') }}) as hcpcs_code
 
-    from line_keys
-    inner join authorized_codes
-        on line_keys.hcpcs_code = authorized_codes.hcpcs_code
+    from claim_lines
+    inner join authorized_spellings
+        on claim_lines.hcpcs_code = authorized_spellings.hcpcs_code
 
 ),
 
@@ -124,28 +168,39 @@ authorization_periods as (
 
 ),
 
+numbered_periods as (
+
+    {#- The link of an authorization period: its person, code and dates. #}
+    {%- set period_link -%}
+        concat(
+            'authorization|', person_id, '|', hcpcs_code, '|',
+            {{ as_text('start_date') }}, '|', {{ as_text('end_date') }}
+        )
+    {%- endset %}
+    select
+        person_id,
+        hcpcs_code,
+        start_date,
+        end_date,
+        {{ key_hash(period_link) }} as link_hash
+
+    from authorization_periods
+
+),
+
 authorization_links as (
 
     select distinct
-        coded_lines.claim_key,
-        concat(
-            'authorization|',
-            authorization_periods.person_id,
-            '|',
-            authorization_periods.hcpcs_code,
-            '|',
-            {{ as_text('authorization_periods.start_date') }},
-            '|',
-            {{ as_text('authorization_periods.end_date') }}
-        ) as link_key
+        coded_lines.claim_hash,
+        numbered_periods.link_hash
 
     from coded_lines
-    inner join authorization_periods
+    inner join numbered_periods
         on
-            coded_lines.person_id = authorization_periods.person_id
-            and coded_lines.hcpcs_code = authorization_periods.hcpcs_code
-            and coded_lines.service_date >= authorization_periods.start_date
-            and coded_lines.service_date <= authorization_periods.end_date
+            coded_lines.person_id = numbered_periods.person_id
+            and coded_lines.hcpcs_code = numbered_periods.hcpcs_code
+            and coded_lines.service_date >= numbered_periods.start_date
+            and coded_lines.service_date <= numbered_periods.end_date
 
 ),
 
@@ -188,11 +243,11 @@ changed_authorizations as (
 
 starting_claims as (
 
-    select claim_key from new_claims
+    select claim_hash from new_claims
 
     union
 
-    select coded_lines.claim_key
+    select coded_lines.claim_hash
     from coded_lines
     inner join changed_authorizations
         on
@@ -201,18 +256,18 @@ starting_claims as (
 
 ),
 
-reached (claim_key) as (
+reached (claim_hash) as (
 
-    select claim_key from starting_claims
+    select claim_hash from starting_claims
 
     union
 
-    select other_links.claim_key
+    select other_links.claim_hash
     from reached
     inner join {{ claim_links }} as own_links
-        on reached.claim_key = own_links.claim_key
+        on reached.claim_hash = own_links.claim_hash
     inner join {{ claim_links }} as other_links
-        on own_links.link_key = other_links.link_key
+        on own_links.link_hash = other_links.link_hash
 
 ),
 
@@ -226,7 +281,7 @@ final as (
 
     from reached
     inner join claim_days
-        on reached.claim_key = claim_days.claim_key
+        on reached.claim_hash = claim_days.claim_hash
 
 )
 

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 
 from infusion_edits.demo_data import DEMO_VARS, write_demo
@@ -58,6 +59,21 @@ FINGERPRINTED = ("dbt_project.yml", "seeds", "models", "macros")
 RUN_VARS = frozenset(
     {"run_started_at", "daily_after_batch", "daily_recheck_authorizations"}
 )
+# Engines whose version takes part too: a new engine may cast, order or
+# hash values differently, and the daily key table keeps what the last
+# full run computed.
+ENGINES = ("duckdb", "dbt-core", "dbt-duckdb")
+
+
+def engine_versions() -> dict[str, str]:
+    """The installed version of each engine ("absent" when it is not)."""
+    versions = {}
+    for name in ENGINES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "absent"
+    return versions
 
 
 @contextmanager
@@ -78,8 +94,8 @@ def exclusive_database(database: Path) -> Iterator[None]:
 
 
 def fingerprint(dbt_vars: dict[str, object]) -> str:
-    """A digest of the vars (but the run's own) and of every file of the
-    project that takes part in a decision."""
+    """A digest of the vars (but the run's own), of the engines' versions
+    and of every file of the project that takes part in a decision."""
     digest = hashlib.sha256()
     # The vars in effect (defaults included), lists in sorted order: the
     # same settings spelt differently give the same digest.
@@ -90,6 +106,7 @@ def fingerprint(dbt_vars: dict[str, object]) -> str:
         if name not in RUN_VARS
     }
     digest.update(json.dumps(kept, sort_keys=True, default=str).encode())
+    digest.update(json.dumps(engine_versions(), sort_keys=True).encode())
     for name in FINGERPRINTED:
         root = PROJECT_DIR / name
         files = sorted(root.rglob("*")) if root.is_dir() else [root]

@@ -36,12 +36,14 @@
 
 {% macro key_hash(expression) -%}
     {#-
-        A 64-bit number for a claim key or link (null for null), so that
-        the daily scope joins numbers, not long strings, as it follows the
-        links. Two keys that hash alike only put one claim too many in
-        scope, which decides it again the same way. The number may differ
-        between engine versions: the runner's fingerprint holds them, so a
-        daily run never mixes hashes of two versions.
+        A number for a claim key or link (null for null), so that the
+        daily scope joins numbers, not long strings, as it follows the
+        links. The hash must spread keys that differ in a few characters:
+        DuckDB's own hash() gives the same number to thousands of
+        person-day pairs such as P00231069|2026-12-02 and
+        P00131069|2026-12-09, so DuckDB takes md5 as a 128-bit number.
+        Two keys that hash alike would only put one claim too many in
+        scope, which decides it again the same way.
     -#}
     {{ return(adapter.dispatch('key_hash', 'infusion_edits')(expression)) }}
 {%- endmacro %}
@@ -52,7 +54,7 @@
 {%- endmacro %}
 
 {% macro duckdb__key_hash(expression) -%}
-    case when ({{ expression }}) is not null then hash({{ expression }}) end
+    md5_number({{ expression }})
 {%- endmacro %}
 
 {% macro postgres__key_hash(expression) -%}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from infusion_edits import cli
 from infusion_edits.cli import PROJECT_DIR
 from infusion_edits.settings import (
     SettingsError,
@@ -46,3 +47,17 @@ def test_schema_and_timestamp_vars_are_checked() -> None:
         validate_vars({"input_schema": "raw; drop"}, DEFAULTS)
     with pytest.raises(SettingsError, match="run_started_at"):
         validate_vars({"run_started_at": "yesterday"}, DEFAULTS)
+
+
+def test_the_fingerprint_changes_with_an_engine_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A daily run must not add to decisions (and key hashes) made by
+    another DuckDB or dbt version: the fingerprint holds their versions."""
+    before = cli.fingerprint({})
+    assert cli.fingerprint({}) == before
+    installed = cli.engine_versions()
+    monkeypatch.setattr(
+        cli, "engine_versions", lambda: {**installed, "duckdb": "0.0.1"}
+    )
+    assert cli.fingerprint({}) != before

@@ -79,10 +79,11 @@ MODEL_NOTES: dict[str, str] = {
         "The seed lookups run on the distinct code combinations, read "
         "narrow, so the time is moving and writing the wide rows."
     ),
-    "stg_claims__daily_line_keys": (
-        "It cleans the key columns of every line and keeps the distinct "
-        "claim, person, date and code rows, so that daily runs need not "
-        "clean the history again: a cost of full runs paid for daily ones."
+    "stg_claims__daily_claim_days": (
+        "It cleans the claim, person and date of every line and keeps the "
+        "distinct claim-day rows with their link numbers, so that daily "
+        "runs need not clean the history again: a cost of full runs paid "
+        "for daily ones."
     ),
     "rejected_claim_lines": (
         "It reads base_claims__medical_claim and keeps the lines that are "

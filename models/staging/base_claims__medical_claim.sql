@@ -40,7 +40,11 @@ scoped_lines as (
     union all
 
     select * from {{ source('claims', 'medical_claim') }}
-    where {{ clean_text('claim_id') }} is null
+    where
+        {#- Cheap test first: trim removes spaces only, so only a null,
+            empty or space-led id can clean to nothing. #}
+        (claim_id is null or claim_id = '' or claim_id like ' %')
+        and {{ clean_text('claim_id') }} is null
 
 ),
 

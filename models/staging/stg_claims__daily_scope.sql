@@ -151,8 +151,12 @@ coded_lines as (
         upper({{ clean_text('claim_lines.hcpcs_code') }}) as hcpcs_code
 
     from claim_lines
-    inner join authorized_spellings
-        on claim_lines.hcpcs_code = authorized_spellings.hcpcs_code
+    {#- A semi join: DuckDB builds its hash table on the few spellings
+        (an inner join may build it on every line instead). #}
+    where
+        claim_lines.hcpcs_code in (
+            select authorized_spellings.hcpcs_code from authorized_spellings
+        )
 
 ),
 

@@ -2,10 +2,10 @@
 
 The demo claims are split into three loads (by a hash of claim id and file
 date, so service dates arrive out of order). Load 1 also holds a line that
-is rejected for a missing provider id; load 2 brings a corrected
-copy of a claim of load 1 (its id padded with spaces) and a line with a
-blank claim id; load 3 a replacement claim, a void of a claim
-that holds a companion E/M visit, and a changed authorization file.
+is rejected for a missing provider id; load 2 brings a corrected copy of a
+claim of load 1 (its id padded with spaces) and a line with a blank claim
+id; load 3 a replacement claim on another date of service, a void of a
+claim that holds a companion E/M visit, and a changed authorization file.
 After each daily load, both marts equal those of a full run on every line
 loaded so far, in load order, with the same authorization file.
 """
@@ -16,6 +16,7 @@ import csv
 import json
 import zlib
 from collections import defaultdict
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -83,11 +84,34 @@ def companion_em_claim(rows: Rows) -> str:
     raise AssertionError("the demo has no companion E/M claim")
 
 
-def new_version(lines: Rows, suffix: str, frequency: str) -> Rows:
-    """A replacement (7) or void (8) of a claim, under a new claim id."""
+SERVICE_DATES = (
+    "claim_start_date",
+    "claim_end_date",
+    "claim_line_start_date",
+    "claim_line_end_date",
+)
+
+
+def moved(line: dict[str, str], days: int) -> dict[str, str]:
+    """The line with its service dates moved by some days."""
+    return {
+        **line,
+        **{
+            name: (date.fromisoformat(line[name]) + timedelta(days)).isoformat()
+            for name in SERVICE_DATES
+            if line.get(name)
+        },
+    }
+
+
+def new_version(
+    lines: Rows, suffix: str, frequency: str, days: int = 0
+) -> Rows:
+    """A replacement (7) or void (8) of a claim, under a new claim id, with
+    its service dates moved by some days (a corrected date of service)."""
     return [
         {
-            **line,
+            **moved(line, days),
             "claim_id": line["claim_id"] + suffix,
             "claim_frequency_code": frequency,
             "original_claim_id": line["claim_id"],
@@ -141,7 +165,9 @@ def split_demo(demo_dir: Path) -> tuple[list[str], list[Rows], list[Rows]]:
     # A line with a blank claim id is rejected; later loads must neither
     # lose nor repeat its row.
     loads[1].append({**claims[resent][0], "claim_id": "   "})
-    loads[2] += new_version(claims[replaced], "R", "7")
+    # The replacement corrects the date of service: only its claim id
+    # links it to the claim it replaces, not a person-day.
+    loads[2] += new_version(claims[replaced], "R", "7", days=3)
     loads[2] += new_version(claims_by_id(rows)[voided], "V", "8")
     _, authorizations = read_csv(demo_dir / "prior_authorization.csv")
     changed = [dict(row) for row in authorizations[1:]]

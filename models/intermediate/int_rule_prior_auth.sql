@@ -78,11 +78,7 @@ covering as (
 
     from pa_drugs
     inner join approved_authorizations
-        on
-            pa_drugs.person_id = approved_authorizations.person_id
-            and pa_drugs.hcpcs_code = approved_authorizations.hcpcs_code
-            and pa_drugs.service_date >= approved_authorizations.start_date
-            and pa_drugs.service_date <= approved_authorizations.end_date
+        on {{ authorization_covers('pa_drugs', 'approved_authorizations') }}
 
 ),
 

@@ -200,11 +200,7 @@ authorization_links as (
 
     from coded_lines
     inner join numbered_periods
-        on
-            coded_lines.person_id = numbered_periods.person_id
-            and coded_lines.hcpcs_code = numbered_periods.hcpcs_code
-            and coded_lines.service_date >= numbered_periods.start_date
-            and coded_lines.service_date <= numbered_periods.end_date
+        on {{ authorization_covers('coded_lines', 'numbered_periods') }}
 
 ),
 

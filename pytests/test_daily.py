@@ -3,9 +3,11 @@
 The demo claims are split into three loads (by a hash of claim id and file
 date, so service dates arrive out of order). Load 1 also holds a line that
 is rejected for a missing provider id; load 2 brings a corrected copy of a
-claim of load 1 (its id padded with spaces) and a line with a blank claim
-id; load 3 a replacement claim on another date of service, a void of a
-claim that holds a companion E/M visit, and a changed authorization file.
+claim of load 1 (its id padded with spaces) and lines with blank claim ids
+(load 1 has one too); a later load brings an evidence claim's id from
+another data source; load 3 a replacement claim on another date of
+service, a void of a claim that holds a companion E/M visit, and a changed
+authorization file.
 After each daily load, both marts equal those of a full run on every line
 loaded so far, in load order, with the same authorization file.
 """
@@ -66,22 +68,47 @@ def claims_by_id(rows: Rows) -> dict[str, Rows]:
     return claims
 
 
-def companion_em_claim(rows: Rows) -> str:
-    """An E/M-only claim whose person and day also have an administration
-    on another claim: voiding it changes another claim's decision."""
+def companion_em_claims(rows: Rows) -> dict[str, set[str]]:
+    """E/M-only claims whose person, day and billing provider also have an
+    administration on another claim, with those claims: each is the
+    evidence that bundles the administration, so voiding or resending it
+    changes another claim's decision."""
     claims = claims_by_id(rows)
-    admin_days = {
-        (row["person_id"], row["claim_start_date"], row["claim_id"])
-        for row in rows
-        if row["hcpcs_code"].startswith("963")
-    }
+    found: dict[str, set[str]] = {}
     for claim_id, lines in sorted(claims.items()):
         if not all(line["hcpcs_code"].startswith("992") for line in lines):
             continue
-        day = (lines[0]["person_id"], lines[0]["claim_start_date"])
-        if any(d[:2] == day and d[2] != claim_id for d in admin_days):
-            return claim_id
-    raise AssertionError("the demo has no companion E/M claim")
+        first = lines[0]
+        day = (
+            first["person_id"],
+            first["claim_start_date"],
+            first["billing_npi"],
+        )
+        bundled = {
+            row["claim_id"]
+            for row in rows
+            if row["hcpcs_code"].startswith("963")
+            and row["claim_id"] != claim_id
+            and (row["person_id"], row["claim_start_date"], row["billing_npi"])
+            == day
+        }
+        if bundled:
+            found[claim_id] = bundled
+    assert found, "the demo has no companion E/M claim"
+    return found
+
+
+def resend_load(
+    claims: dict[str, Rows], evidence: str, bundled: set[str]
+) -> int:
+    """The load after the evidence claim and the claims it bundles, when
+    the evidence was filed no later than them (so no administration is yet
+    decided by a later claim); -1 when there is none."""
+    filed = claims[evidence][0]["file_date"]
+    if any(claims[c][0]["file_date"] < filed for c in bundled):
+        return -1
+    last = max(load_of(row) for c in {evidence, *bundled} for row in claims[c])
+    return last + 1 if last + 1 < LOADS else -1
 
 
 SERVICE_DATES = (
@@ -138,7 +165,15 @@ def split_demo(demo_dir: Path) -> tuple[list[str], list[Rows], list[Rows]]:
         for claim, lines in sorted(claims.items())
         if any(line["hcpcs_code"] == "96372" for line in lines)
     )
-    voided = companion_em_claim(rows)
+    companions = companion_em_claims(rows)
+    voided = next(iter(companions))
+    all_claims = claims_by_id(rows)
+    resourced, resend = next(
+        (claim, load)
+        for claim, bundled in companions.items()
+        if claim != voided
+        and (load := resend_load(all_claims, claim, bundled)) >= 0
+    )
     resent = sorted(claims)[0]
     # A line with no provider id is rejected (INVALID_INPUT); no later
     # load touches its claim, so daily runs must keep its one row.
@@ -162,9 +197,24 @@ def split_demo(demo_dir: Path) -> tuple[list[str], list[Rows], list[Rows]]:
         }
         for line in claims[resent]
     ]
-    # A line with a blank claim id is rejected; later loads must neither
-    # lose nor repeat its row.
+    # Lines with a blank claim id (spaces, a no-break space, em spaces:
+    # trim removes them all) are rejected; later loads must neither lose
+    # nor repeat their rows.
+    loads[0].append({**claims[resent][0], "claim_id": "\u00a0"})
     loads[1].append({**claims[resent][0], "claim_id": "   "})
+    loads[1].append({**claims[resent][-1], "claim_id": "\u2003\u2003"})
+    # The same claim id from another data source, on another day and
+    # filed later, in a load after both claims: evidence names a claim by
+    # its id, so the administration it bundles is now decided by a later
+    # claim, though neither claim came again.
+    loads[resend] += [
+        {
+            **moved(line, 60),
+            "data_source": "other",
+            "file_date": "2027-02-01",
+        }
+        for line in claims_by_id(rows)[resourced]
+    ]
     # The replacement corrects the date of service: only its claim id
     # links it to the claim it replaces, not a person-day.
     loads[2] += new_version(claims[replaced], "R", "7", days=3)

@@ -41,9 +41,12 @@ scoped_lines as (
 
     select * from {{ source('claims', 'medical_claim') }}
     where
-        {#- Cheap test first: trim removes spaces only, so only a null,
-            empty or space-led id can clean to nothing. #}
-        (claim_id is null or claim_id = '' or claim_id like ' %')
+        {#- Cheap test first: trim removes only space characters (ASCII and
+            Unicode ones such as the no-break space), none of them a letter
+            or digit, so an id that cleans to nothing is null or starts
+            before '0' or from '{' on in byte order (ASCII spaces and
+            controls, and every non-ASCII character). #}
+        (claim_id is null or claim_id < '0' or claim_id >= '{')
         and {{ clean_text('claim_id') }} is null
 
 ),

@@ -4,7 +4,9 @@
     base_claims__medical_claim finds its lines without cleaning the
     history), the claim a replacement or void names, the person and the
     service date, with the load batch, and the links as numbers
-    (key_hash): the claim, the person-day and the named claim. A full run
+    (key_hash): the claim, the person-day, the named claim, and the
+    person and claim id without the data source (the decisions mart dates
+    the evidence claim by its id among the person's claims). A full run
     builds it from every line (batch 0); a daily run appends the rows of
     the batches it brings, so the history is not cleaned again each day.
 #}
@@ -68,7 +70,11 @@ final as (
                     ~ as_text('service_date') ~ ")"
                 ) }}
         end as day_hash,
-        {{ key_hash('original_claim_key') }} as original_claim_hash
+        {{ key_hash('original_claim_key') }} as original_claim_hash,
+        case
+            when person_id is not null
+                then {{ key_hash("concat('id|', person_id, '|', claim_id)") }}
+        end as person_claim_id_hash
 
     from claim_days
 

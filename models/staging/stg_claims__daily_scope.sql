@@ -3,10 +3,12 @@
     It starts from the claims with a newly loaded line or a line whose
     person and code have an authorization that was added, changed or
     removed since the last decided load, and adds, until nothing more is
-    added, every claim that shares a link with a claim already in: a
-    person and service date or a claim a replacement or void names
-    (stg_claims__daily_claim_days), or an authorization period of the
-    day's authorization file (built here, as it changes with the file).
+    added, every claim that shares a link with a claim already in. The
+    links of stg_claims__daily_claim_days: a person and service date, a
+    claim that a replacement or void names, a person and claim id (the
+    same id in another data source: evidence names a claim by its id
+    only); and an authorization period of the day's authorization file
+    (built here, as it changes with the file).
     The links are followed as numbers (key_hash). The result is closed: a
     claim outside it shares no link with a claim inside it, so its
     decisions cannot change, and every claim inside it brings all the
@@ -53,6 +55,14 @@
             original_claim_hash as link_hash
         from {{ ref('stg_claims__daily_claim_days') }}
         where original_claim_hash is not null
+
+        union all
+
+        select
+            claim_hash,
+            person_claim_id_hash as link_hash
+        from {{ ref('stg_claims__daily_claim_days') }}
+        where person_claim_id_hash is not null
 
         union all
 

@@ -34,6 +34,18 @@
 {%- endmacro %}
 
 
+{% macro loaded_service_date(relation='') -%}
+    {#- A line's service date from the columns as loaded: its start date,
+        else its claim's; base_claims__medical_claim's service_date, for
+        the daily models that read the input without it. -#}
+    {%- set prefix = relation ~ '.' if relation else '' -%}
+    coalesce(
+        {{ safe_date(prefix ~ 'claim_line_start_date') }},
+        {{ safe_date(prefix ~ 'claim_start_date') }}
+    )
+{%- endmacro %}
+
+
 {% macro key_hash(expression) -%}
     {#-
         A number for a claim key or link (null for null), so that the
@@ -130,13 +142,20 @@
 {%- endmacro %}
 
 
+{% macro is_newer_batch(batch) -%}
+    {#- True for a load batch that this daily run brings: newer than the
+        last decided one (the var daily_after_batch). -#}
+    {{ batch }} > {{ var('daily_after_batch') | int }}
+{%- endmacro %}
+
+
 {% macro delete_newer_batches() -%}
     {#- Pre-hook of a daily key table: drop the rows of batches newer than
         the last decided one, which the run appends again (a daily run
         that failed may have appended them already). -#}
     {%- if is_daily_run() and is_incremental() -%}
         delete from {{ this }}
-        where load_batch_number > {{ var('daily_after_batch') | int }}
+        where {{ is_newer_batch('load_batch_number') }}
     {%- else -%}
         select 1 as nothing_to_delete
     {%- endif -%}

@@ -23,9 +23,7 @@ source as (
 
     select * from {{ source('claims', 'medical_claim') }}
     {%- if is_daily_run() and is_incremental() %}
-        where
-            {{ safe_integer('load_batch_number') }}
-            > {{ var('daily_after_batch') | int }}
+        where {{ is_newer_batch(safe_integer('load_batch_number')) }}
     {%- endif %}
 
 ),
@@ -40,10 +38,7 @@ claim_days as (
         {{ claim_scope_key('original_claim_id', 'data_source') }}
             as original_claim_key,
         {{ clean_text('person_id') }} as person_id,
-        coalesce(
-            {{ safe_date('claim_line_start_date') }},
-            {{ safe_date('claim_start_date') }}
-        ) as service_date,
+        {{ loaded_service_date() }} as service_date,
         {{ daily_key_batch() }} as load_batch_number
 
     from source

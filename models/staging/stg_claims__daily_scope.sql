@@ -78,7 +78,7 @@ with recursive
 new_claims as (
 
     select claim_hash from {{ ref('stg_claims__daily_claim_days') }}
-    where load_batch_number > {{ var('daily_after_batch') | int }}
+    where {{ is_newer_batch('load_batch_number') }}
 
 ),
 
@@ -154,10 +154,7 @@ coded_lines as (
             'claim_lines.claim_id', 'claim_lines.data_source'
         )) }} as claim_hash,
         {{ clean_text('claim_lines.person_id') }} as person_id,
-        coalesce(
-            {{ safe_date('claim_lines.claim_line_start_date') }},
-            {{ safe_date('claim_lines.claim_start_date') }}
-        ) as service_date,
+        {{ loaded_service_date('claim_lines') }} as service_date,
         upper({{ clean_text('claim_lines.hcpcs_code') }}) as hcpcs_code
 
     from claim_lines
